@@ -1,0 +1,185 @@
+// Package schemas embeds the JSON Schemas premarket validates against (its
+// own project, support-data and threat-model formats, and the official
+// CycloneDX schemas) and validates YAML/JSON documents with them, reporting
+// each violation with file, line and column.
+//
+// Schemas are compiled from the embedded files only; nothing is fetched.
+package schemas
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/premarket/premarket/yamlpos"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// baseURL prefixes every embedded schema so $refs between them resolve
+// offline.
+const baseURL = "https://schemas.premarket.invalid/"
+
+var (
+	mu       sync.Mutex
+	compiled = map[string]*jsonschema.Schema{}
+)
+
+// FS exposes the embedded schema files (for documentation and tests).
+func FS() fs.FS { return files }
+
+// Register adds schema files from another embedded tree (for example the
+// CycloneDX schemas) under the given directory prefix. It must be called
+// before the first Compile of a schema that refers to them.
+var extra = map[string]fs.FS{}
+
+// AddFS makes the files of fsys available under dir (e.g. "cyclonedx").
+func AddFS(dir string, fsys fs.FS) {
+	mu.Lock()
+	defer mu.Unlock()
+	extra[dir] = fsys
+}
+
+func open(name string) (io.ReadCloser, error) {
+	if i := strings.IndexByte(name, '/'); i > 0 {
+		if f, ok := extra[name[:i]]; ok {
+			b, err := fs.ReadFile(f, name[i+1:])
+			if err != nil {
+				return nil, err
+			}
+			return io.NopCloser(bytes.NewReader(b)), nil
+		}
+	}
+	b, err := fs.ReadFile(files, name)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(b)), nil
+}
+
+// Compile returns the compiled schema of an embedded file such as
+// "premarket.schema.json" or "cyclonedx/bom-1.6.schema.json". Results are
+// cached; the cache holds only immutable compiled schemas.
+func Compile(name string) (*jsonschema.Schema, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if s, ok := compiled[name]; ok {
+		return s, nil
+	}
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	c.AssertFormat = true
+	c.LoadURL = func(u string) (io.ReadCloser, error) {
+		if !strings.HasPrefix(u, baseURL) {
+			return nil, fmt.Errorf("schema %s refers to %s, which is not embedded (premarket never fetches schemas)", name, u)
+		}
+		return open(strings.TrimPrefix(u, baseURL))
+	}
+	s, err := c.Compile(baseURL + name)
+	if err != nil {
+		return nil, fmt.Errorf("compile embedded schema %s: %w", name, err)
+	}
+	compiled[name] = s
+	return s, nil
+}
+
+// Violation is one schema error, located in the document.
+type Violation = yamlpos.Error
+
+// Validate checks a parsed document against an embedded schema and returns
+// one located violation per failing leaf, sorted by position. A nil slice
+// means the document is valid.
+func Validate(schemaName string, doc *yamlpos.Doc) ([]*Violation, error) {
+	s, err := Compile(schemaName)
+	if err != nil {
+		return nil, err
+	}
+	v, err := yamlpos.Value(doc.Root)
+	if err != nil {
+		return []*Violation{{File: doc.File, Err: err}}, nil
+	}
+	return ValidateValue(s, v, doc), nil
+}
+
+// ValidateValue validates an already converted value; doc locates errors.
+func ValidateValue(s *jsonschema.Schema, v any, doc *yamlpos.Doc) []*Violation {
+	err := s.Validate(v)
+	if err == nil {
+		return nil
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return []*Violation{{File: doc.File, Err: err}}
+	}
+	var out []*Violation
+	seen := map[string]bool{}
+	for _, leaf := range leaves(ve) {
+		key := leaf.InstanceLocation + "\x00" + leaf.Message
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, locate(doc, leaf))
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Column < out[j].Column
+	})
+	return out
+}
+
+func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(ve.Causes) == 0 {
+		return []*jsonschema.ValidationError{ve}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range ve.Causes {
+		out = append(out, leaves(c)...)
+	}
+	return out
+}
+
+func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
+	v := &Violation{File: doc.File, Path: yamlpos.PointerToPath(leaf.InstanceLocation)}
+	msg := leaf.Message
+	n := yamlpos.Lookup(doc.Root, leaf.InstanceLocation)
+	// For an unknown key, point at the key itself.
+	if strings.HasPrefix(msg, "additionalProperties") || strings.HasPrefix(msg, "unevaluatedProperties") {
+		if q := quoted(msg); q != "" {
+			if k := yamlpos.KeyNode(n, q); k != nil {
+				n = k
+				v.Path = strings.TrimPrefix(v.Path+"."+q, "(document).")
+				msg = fmt.Sprintf("unknown field %q (custom fields must start with x-)", q)
+			}
+		}
+	}
+	if n != nil {
+		v.Line, v.Column = n.Line, n.Column
+	}
+	v.Err = fmt.Errorf("%s (schema %s)", msg, path.Base(leaf.KeywordLocation))
+	return v
+}
+
+// quoted returns the first single-quoted word of a message.
+func quoted(msg string) string {
+	i := strings.IndexByte(msg, '\'')
+	if i < 0 {
+		return ""
+	}
+	j := strings.IndexByte(msg[i+1:], '\'')
+	if j < 0 {
+		return ""
+	}
+	return msg[i+1 : i+1+j]
+}

@@ -128,7 +128,7 @@ func ValidateValue(s *jsonschema.Schema, v any, doc *yamlpos.Doc) []*Violation {
 			continue
 		}
 		seen[key] = true
-		out = append(out, locate(doc, leaf))
+		out = append(out, locateAll(doc, leaf)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {
@@ -150,6 +150,28 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 	return out
 }
 
+// locateAll splits a "missing properties: 'a', 'b'" error into one
+// violation per property, each named by its full field path
+// ("device.softwareVersion: missing property") and placed at the object
+// that lacks it; other errors pass to locate.
+func locateAll(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) []*Violation {
+	const prefix = "missing properties: "
+	if !strings.HasPrefix(leaf.Message, prefix) {
+		return []*Violation{locate(doc, leaf)}
+	}
+	var out []*Violation
+	for _, name := range strings.Split(strings.TrimPrefix(leaf.Message, prefix), ", ") {
+		name = strings.Trim(name, "'")
+		v := &Violation{File: doc.File, Path: yamlpos.PointerToPath(leaf.InstanceLocation + "/" + name)}
+		if n := yamlpos.Lookup(doc.Root, leaf.InstanceLocation); n != nil {
+			v.Line, v.Column = n.Line, n.Column
+		}
+		v.Err = fmt.Errorf("missing property (schema %s)", path.Base(leaf.KeywordLocation))
+		out = append(out, v)
+	}
+	return out
+}
+
 func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
 	v := &Violation{File: doc.File, Path: yamlpos.PointerToPath(leaf.InstanceLocation)}
 	msg := leaf.Message
@@ -162,6 +184,17 @@ func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
 				v.Path = strings.TrimPrefix(v.Path+"."+q, "(document).")
 				msg = fmt.Sprintf("unknown field %q (custom fields must start with x-)", q)
 			}
+		}
+	}
+	// Draft 2020-12 "unevaluatedProperties: false" reports "not allowed" at
+	// the unknown member itself; point at its key and say what to do.
+	if msg == "not allowed" && path.Base(leaf.KeywordLocation) == "unevaluatedProperties" {
+		if i := strings.LastIndexByte(leaf.InstanceLocation, '/'); i >= 0 {
+			name := strings.ReplaceAll(strings.ReplaceAll(leaf.InstanceLocation[i+1:], "~1", "/"), "~0", "~")
+			if k := yamlpos.KeyNode(yamlpos.Lookup(doc.Root, leaf.InstanceLocation[:i]), name); k != nil {
+				n = k
+			}
+			msg = fmt.Sprintf("unknown field %q (custom fields must start with x-)", name)
 		}
 	}
 	if n != nil {

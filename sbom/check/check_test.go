@@ -95,7 +95,11 @@ var triggerCases = []ruleCase{
 		rule: RuleDependencyUnknown, sev: finding.Info, absent: []string{RuleDependencies}},
 	{name: "dangling ref", mutate: func(d *sbom.Document) { d.Dependencies[1].DependsOn = []string{"ghost"} },
 		rule: RuleDependencyDangle, sev: finding.Warning},
-	{name: "no primary", mutate: func(d *sbom.Document) { d.Primary = nil; d.Dependencies = d.Dependencies[1:]; d.Dependencies[0].DependsOn = []string{"openssl"} },
+	{name: "no primary", mutate: func(d *sbom.Document) {
+		d.Primary = nil
+		d.Dependencies = d.Dependencies[1:]
+		d.Dependencies[0].DependsOn = []string{"openssl"}
+	},
 		rule: RulePrimary, sev: finding.Warning, absent: []string{RuleDependencies}},
 	{name: "no serial", mutate: func(d *sbom.Document) { d.SerialNumber = "" }, rule: RuleSerial, sev: finding.Info},
 	{name: "no components", mutate: func(d *sbom.Document) { d.Components = nil; d.Dependencies = nil },

@@ -1,0 +1,151 @@
+package generate
+
+import (
+	"sort"
+
+	"github.com/premarket/premarket/sbom"
+)
+
+// Merge combines documents into one, deduplicating components by
+// sbom.Component.Key (PURL without qualifiers, else name@version). A merged
+// component keeps every origin, the union of hashes and properties, and
+// the first non-empty value of each other field in input order.
+// Dependency edges are rewritten to the merged refs.
+func Merge(docs []*sbom.Document) *sbom.Document {
+	out := &sbom.Document{}
+	byKey := map[string]*sbom.Component{}
+	deps := map[string]map[string]bool{}
+	for _, d := range docs {
+		local := map[string]string{} // ref in d -> merged ref
+		for _, c := range d.Components {
+			k := c.Key()
+			m, ok := byKey[k]
+			if !ok {
+				cp := *c
+				cp.Ref = refFor(c)
+				cp.Origins = append([]sbom.Origin(nil), c.Origins...)
+				cp.Hashes = append([]sbom.Hash(nil), c.Hashes...)
+				cp.Properties = append([]sbom.Property(nil), c.Properties...)
+				cp.Licenses = append([]sbom.License(nil), c.Licenses...)
+				byKey[k] = &cp
+				out.Components = append(out.Components, &cp)
+				m = &cp
+			} else {
+				mergeInto(m, c)
+			}
+			if c.Ref != "" {
+				local[c.Ref] = m.Ref
+			}
+		}
+		for _, dep := range d.Dependencies {
+			from, ok := local[dep.Ref]
+			if !ok {
+				continue // an edge from the document's own primary: re-rooted later
+			}
+			set := deps[from]
+			if set == nil {
+				set = map[string]bool{}
+				deps[from] = set
+			}
+			for _, to := range dep.DependsOn {
+				if t, ok := local[to]; ok && t != from {
+					set[t] = true
+				}
+			}
+		}
+	}
+	for from, set := range deps {
+		dep := sbom.Dependency{Ref: from, DependsOn: []string{}}
+		for to := range set {
+			dep.DependsOn = append(dep.DependsOn, to)
+		}
+		sort.Strings(dep.DependsOn)
+		out.Dependencies = append(out.Dependencies, dep)
+	}
+	out.SortComponents()
+	return out
+}
+
+func refFor(c *sbom.Component) string {
+	if c.PURL != "" {
+		return c.PURL
+	}
+	if c.Version == "" {
+		return c.Name
+	}
+	return c.Name + "@" + c.Version
+}
+
+func mergeInto(m, c *sbom.Component) {
+	first := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	first((*string)(&m.Type), string(c.Type))
+	first(&m.Group, c.Group)
+	first(&m.Supplier, c.Supplier)
+	first(&m.Author, c.Author)
+	first(&m.Description, c.Description)
+	first(&m.PURL, c.PURL)
+	first(&m.CPE, c.CPE)
+	first(&m.Homepage, c.Homepage)
+	first(&m.DownloadURL, c.DownloadURL)
+	if len(m.Licenses) == 0 {
+		m.Licenses = append(m.Licenses, c.Licenses...)
+	}
+	if m.Support == nil && c.Support != nil {
+		s := *c.Support
+		m.Support = &s
+	}
+	for _, h := range c.Hashes {
+		if !hasHash(m.Hashes, h) {
+			m.Hashes = append(m.Hashes, h)
+		}
+	}
+	for _, p := range c.Properties {
+		if !hasProp(m.Properties, p) {
+			m.Properties = append(m.Properties, p)
+		}
+	}
+	m.Origins = append(m.Origins, c.Origins...)
+}
+
+func hasHash(hs []sbom.Hash, h sbom.Hash) bool {
+	for _, x := range hs {
+		if x == h {
+			return true
+		}
+	}
+	return false
+}
+
+func hasProp(ps []sbom.Property, p sbom.Property) bool {
+	for _, x := range ps {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// rootGraph makes the primary component the root of the dependency graph:
+// it depends on every component that no other component depends on.
+// Components whose inputs carry no graph get no dependency entry of their
+// own, which CycloneDX reads as "unknown", not "none".
+func rootGraph(d *sbom.Document) {
+	inbound := map[string]bool{}
+	for _, dep := range d.Dependencies {
+		for _, to := range dep.DependsOn {
+			inbound[to] = true
+		}
+	}
+	root := sbom.Dependency{Ref: d.Primary.Ref, DependsOn: []string{}}
+	for _, c := range d.Components {
+		if !inbound[c.Ref] {
+			root.DependsOn = append(root.DependsOn, c.Ref)
+		}
+	}
+	sort.Strings(root.DependsOn)
+	d.Dependencies = append(d.Dependencies, root)
+}

@@ -1,0 +1,15 @@
+package generate
+
+import (
+	"github.com/premarket/premarket/sbom"
+	"github.com/premarket/premarket/sbom/cyclonedx"
+)
+
+// Readers returns a fresh list of every input reader premarket knows, in
+// detection order: the most specific formats first.
+func Readers() []sbom.Reader {
+	return []sbom.Reader{
+		cyclonedx.NewJSONReader(),
+		cyclonedx.NewXMLReader(),
+	}
+}

@@ -1,0 +1,176 @@
+package spdx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/premarket/premarket/sbom"
+)
+
+// JSONReader reads SPDX 2.2 and 2.3 JSON (kind "spdx-json").
+type JSONReader struct{ Options ReadOptions }
+
+var _ sbom.Reader = (*JSONReader)(nil)
+
+// Kind implements sbom.Reader.
+func (*JSONReader) Kind() string { return KindJSON }
+
+var jsonMarker = regexp.MustCompile(`"spdxVersion"\s*:\s*"SPDX-2\.`)
+
+// Detect implements sbom.Reader: a JSON object with "spdxVersion": "SPDX-2.x".
+func (*JSONReader) Detect(_ string, head []byte) bool {
+	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	return len(t) > 0 && t[0] == '{' && jsonMarker.Match(head)
+}
+
+// Read implements sbom.Reader.
+func (r *JSONReader) Read(ctx context.Context, name string, data []byte) (*sbom.Document, error) {
+	perr := func(line int, err error) error {
+		return &sbom.ParseError{Kind: "SPDX JSON", File: name, Line: line, Err: err}
+	}
+	if err := checkInput(data, r.Options.maxBytes()); err != nil {
+		return nil, perr(err.line, err.err)
+	}
+	var d document
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, perr(jsonErr(data, err))
+	}
+	if !strings.HasPrefix(d.SPDXVersion, "SPDX-2.") {
+		return nil, perr(keyLine(data, "spdxVersion"), fmt.Errorf("spdxVersion is %q, want SPDX-2.2 or SPDX-2.3", d.SPDXVersion))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	idx := newLineIndex(data)
+	pos := jsonPositions(data)
+	at := func(path string) (int, int) {
+		off, ok := pos[path]
+		if !ok {
+			return 0, 0
+		}
+		return idx.at(off)
+	}
+	return toDocument(&d, name, KindJSON, r.Options, at), nil
+}
+
+type inputErr struct {
+	line int
+	err  error
+}
+
+// checkInput refuses oversized, empty and binary input.
+func checkInput(data []byte, limit int64) *inputErr {
+	if int64(len(data)) > limit {
+		return &inputErr{0, fmt.Errorf("file is %d bytes, larger than the limit of %d", len(data), limit)}
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return &inputErr{bytes.Count(data[:i], []byte{'\n'}) + 1, errors.New("file is binary (contains NUL bytes)")}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &inputErr{1, errors.New("file is empty")}
+	}
+	return nil
+}
+
+func jsonErr(data []byte, err error) (int, error) {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		if strings.Contains(se.Error(), "unexpected end of JSON input") {
+			return lineAt(data, se.Offset), errors.New("not valid JSON: the document is truncated")
+		}
+		return lineAt(data, se.Offset), fmt.Errorf("not valid JSON: %v", se)
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "(document)"
+		}
+		return lineAt(data, te.Offset), fmt.Errorf("field %s: got JSON %s, want %s", field, te.Value, te.Type)
+	}
+	return 0, fmt.Errorf("not valid SPDX JSON: %w", err)
+}
+
+func lineAt(data []byte, off int64) int {
+	off = max(0, min(off, int64(len(data))))
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
+
+func keyLine(data []byte, key string) int {
+	i := bytes.Index(data, []byte(`"`+key+`"`))
+	if i < 0 {
+		return 0
+	}
+	return lineAt(data, int64(i))
+}
+
+type lineIndex []int
+
+func newLineIndex(data []byte) lineIndex {
+	idx := lineIndex{0}
+	for i, b := range data {
+		if b == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+func (l lineIndex) at(off int64) (line, col int) {
+	i := sort.Search(len(l), func(i int) bool { return int64(l[i]) > off }) - 1
+	i = max(i, 0)
+	return i + 1, int(off-int64(l[i])) + 1
+}
+
+// jsonPositions returns the byte offset of each packages[i] and files[i]
+// object of the top-level object. Best effort: the document has already
+// been decoded, so errors here only lose positions.
+func jsonPositions(data []byte) map[string]int64 {
+	out := map[string]int64{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return out
+	}
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		key, _ := kt.(string)
+		if key != "packages" && key != "files" {
+			var raw json.RawMessage
+			if dec.Decode(&raw) != nil {
+				return out
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return out
+		}
+		for i := 0; dec.More(); i++ {
+			// InputOffset is where the next value starts, after any
+			// whitespace and the separating comma.
+			start := dec.InputOffset()
+			var raw json.RawMessage
+			if dec.Decode(&raw) != nil {
+				return out
+			}
+			end := dec.InputOffset()
+			if j := bytes.IndexByte(data[start:end], '{'); j >= 0 {
+				start += int64(j)
+			}
+			out[key+"["+strconv.Itoa(i)+"]"] = start
+		}
+		if _, err := dec.Token(); err != nil {
+			return out
+		}
+	}
+	return out
+}

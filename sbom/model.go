@@ -196,14 +196,18 @@ func (d *Document) SortComponents() {
 }
 
 // Key returns the identity used to deduplicate components across inputs:
-// the PURL without qualifiers when present, else lower-case name@version.
+// the PURL without qualifiers plus the lower-case name when a PURL is
+// present (build systems give every binary package of one recipe the
+// recipe's PURL, and those packages stay distinct components), else
+// lower-case name@version.
 func (c *Component) Key() string {
+	name := strings.ToLower(c.Name)
 	if c.PURL != "" {
 		p := c.PURL
 		if i := strings.IndexAny(p, "?#"); i >= 0 {
 			p = p[:i]
 		}
-		return p
+		return p + " " + name
 	}
-	return strings.ToLower(c.Name) + "@" + c.Version
+	return name + "@" + c.Version
 }

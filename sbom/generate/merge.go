@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/premarket/premarket/sbom"
@@ -14,6 +15,7 @@ import (
 func Merge(docs []*sbom.Document) *sbom.Document {
 	out := &sbom.Document{}
 	byKey := map[string]*sbom.Component{}
+	refs := map[string]bool{}
 	deps := map[string]map[string]bool{}
 	for _, d := range docs {
 		local := map[string]string{} // ref in d -> merged ref
@@ -22,7 +24,7 @@ func Merge(docs []*sbom.Document) *sbom.Document {
 			m, ok := byKey[k]
 			if !ok {
 				cp := *c
-				cp.Ref = refFor(c)
+				cp.Ref = uniqueRef(refs, c)
 				cp.Origins = append([]sbom.Origin(nil), c.Origins...)
 				cp.Hashes = append([]sbom.Hash(nil), c.Hashes...)
 				cp.Properties = append([]sbom.Property(nil), c.Properties...)
@@ -66,14 +68,20 @@ func Merge(docs []*sbom.Document) *sbom.Document {
 	return out
 }
 
-func refFor(c *sbom.Component) string {
-	if c.PURL != "" {
-		return c.PURL
+// uniqueRef gives a merged component a readable bom-ref, name@version,
+// made unique with a numeric suffix when two components share it (the same
+// name and version from two ecosystems).
+func uniqueRef(used map[string]bool, c *sbom.Component) string {
+	base := c.Name
+	if c.Version != "" {
+		base += "@" + c.Version
 	}
-	if c.Version == "" {
-		return c.Name
+	ref := base
+	for i := 2; used[ref]; i++ {
+		ref = fmt.Sprintf("%s#%d", base, i)
 	}
-	return c.Name + "@" + c.Version
+	used[ref] = true
+	return ref
 }
 
 func mergeInto(m, c *sbom.Component) {

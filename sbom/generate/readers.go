@@ -3,6 +3,8 @@ package generate
 import (
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/cyclonedx"
+	"github.com/premarket/premarket/sbom/source/yocto"
+	"github.com/premarket/premarket/sbom/spdx"
 )
 
 // Readers returns a fresh list of every input reader premarket knows, in
@@ -11,5 +13,9 @@ func Readers() []sbom.Reader {
 	return []sbom.Reader{
 		cyclonedx.NewJSONReader(),
 		cyclonedx.NewXMLReader(),
+		&spdx.JSONReader{},
+		&spdx.TagValueReader{},
+		yocto.NewImageLicenseManifestReader(),
+		yocto.NewLicenseManifestReader(),
 	}
 }

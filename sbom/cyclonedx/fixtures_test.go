@@ -202,3 +202,36 @@ func TestReadFixtureDetails(t *testing.T) {
 		t.Errorf("tools %q, want pytm and threat-dragon", doc.Tools)
 	}
 }
+
+// TestValidateFixtures runs the official schemas over real BOMs: the
+// CycloneDX examples are valid; the TMBOM uses the component type
+// "threat-model", which no published schema has, once per component.
+func TestValidateFixtures(t *testing.T) {
+	fx := fixtures(t)
+	files, _ := filepath.Glob(filepath.Join(fx, "sbom", "cdx*.json"))
+	if len(files) == 0 {
+		t.Fatal("no CycloneDX fixtures")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := ValidateJSONFile(f, "", data)
+		if err != nil || len(vs) != 0 {
+			t.Errorf("%s: %v %v", filepath.Base(f), err, vs)
+		}
+	}
+	f := filepath.Join(fx, "threat-models", "tmbom_pytm-example.cdx.json")
+	data, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := ValidateJSONFile(f, "", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 12 || vs[0].Line != 78 || vs[0].Path != "components[0].type" || vs[0].File != f {
+		t.Errorf("tmbom: %d violations, first %v", len(vs), vs)
+	}
+}

@@ -26,6 +26,8 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", filepath.Join(root, "examples"))
+			env.Setenv("ROOT", root)
+			env.Setenv("GOLDEN", filepath.Join(root, "cmd", "premarket", "testdata", "golden"))
 			env.Setenv("SOURCE_DATE_EPOCH", "1767225600")
 			if _, err := os.Stat(fixtures); err == nil {
 				env.Setenv("FIXTURES", fixtures)

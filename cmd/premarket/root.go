@@ -67,7 +67,7 @@ SOURCE_DATE_EPOCH to fix every timestamp.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newVersionCmd(), newSBOMCmd(g))
+	root.AddCommand(newVersionCmd(), newSBOMCmd(g), newThreatModelCmd(g))
 	return root
 }
 

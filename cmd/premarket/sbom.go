@@ -278,7 +278,7 @@ fda (the default) also fails on missing support data.
 	fl := c.Flags()
 	fl.StringArrayVarP(&f.inputs, "input", "i", nil, "SBOM to check (repeatable; also as arguments)")
 	fl.StringVar(&f.profile, "profile", "fda", "policy that decides failure: fda or ntia")
-	fl.StringVar(&f.format, "format", "text", "report format: text or json")
+	fl.StringVar(&f.format, "format", "text", reportFormatsHelp)
 	fl.StringVarP(&f.output, "output", "o", "-", "where to write the report ('-' for standard output)")
 	return c
 }
@@ -291,8 +291,10 @@ func runSBOMCheck(ctx context.Context, stdout io.Writer, g *globalOptions, f *ch
 	if err != nil {
 		return err
 	}
-	if f.format != "text" && f.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", f.format)
+	switch f.format {
+	case "text", "json", "sarif", "junit":
+	default:
+		return fmt.Errorf("--format %q: want text, json, sarif or junit", f.format)
 	}
 	readers := generate.Readers()
 	var all []finding.Finding
@@ -312,13 +314,7 @@ func runSBOMCheck(ctx context.Context, stdout io.Writer, g *globalOptions, f *ch
 		metrics = addMetrics(metrics, res.Scores)
 	}
 	rep := report.New("premarket", toolVersion(), string(prof), f.inputs, all, metrics, failed)
-	err = writeReport(f.output, stdout, func(w io.Writer) error {
-		if f.format == "json" {
-			return report.JSON(w, rep)
-		}
-		return report.Text(w, rep, report.TextOptions{Color: colorOK(g, f.output, stdout), Quiet: g.quiet})
-	})
-	if err != nil {
+	if err := writeFindings(g, f.format, f.output, stdout, rep, check.RulesFor(prof)); err != nil {
 		return err
 	}
 	if failed {

@@ -299,10 +299,19 @@ func (c *checker) evaluate(r *riskMethod, t *threatmodel.Threat) {
 	default:
 		return
 	}
-	if ok1 && ok2 && qe >= pe && qs >= ps {
-		c.add("TM-RISK-006", t.Pos.Field("risk.post"), t.ID, "threat %s credits %d control(s) but its post-mitigation point (%s) is no lower than the pre-mitigation point (%s); revisit the worst-case pre point or the post point",
+	if ok1 && ok2 && qe >= pe && qs >= ps && !scoreDrops(pre, post) {
+		c.add("TM-RISK-006", t.Pos.Field("risk.post"), t.ID, "threat %s credits %d control(s) but its post-mitigation point (%s) is no lower than the pre-mitigation point (%s) on exploitability (level or CVSS sub-score) or severity; revisit the worst-case pre point or the post point",
 			t.ID, len(t.Mitigations), pointName(post), pointName(pre))
 	}
+}
+
+// scoreDrops reports whether both points have v3.1 vectors and the
+// post-mitigation exploitability sub-score is lower: a measurable
+// reduction even when the level stays in the same band.
+func scoreDrops(pre, post *threatmodel.RiskPoint) bool {
+	a, err1 := parseVector(pre.Exploitability.CVSS)
+	b, err2 := parseVector(post.Exploitability.CVSS)
+	return err1 == nil && err2 == nil && b.Exploitability() < a.Exploitability()
 }
 
 func pointName(p *threatmodel.RiskPoint) string {

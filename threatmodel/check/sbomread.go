@@ -11,15 +11,17 @@ import (
 	"strings"
 
 	"github.com/premarket/premarket/sbom"
-	"github.com/premarket/premarket/sbom/cyclonedx"
+	"github.com/premarket/premarket/sbom/generate"
 )
 
 // maxSBOMBytes bounds an SBOM or manifest read for reference checks.
 const maxSBOMBytes = 256 << 20
 
-// DefaultReaders are the readers DefaultSBOMReader tries, in order.
+// DefaultReaders are the readers DefaultSBOMReader tries, in order: every
+// input reader premarket knows (CycloneDX, SPDX, Yocto manifests), so that
+// sboms[].source can name the build manifest a generated SBOM comes from.
 func DefaultReaders() []sbom.Reader {
-	return []sbom.Reader{cyclonedx.NewJSONReader(), cyclonedx.NewXMLReader()}
+	return generate.Readers()
 }
 
 // DefaultSBOMReader returns an SBOMReader that picks the first of readers

@@ -118,6 +118,7 @@ func (c *checker) checkSBOMs() {
 		read = DefaultSBOMReader()
 	}
 	docs := map[string]sbomIndex{}
+	fromSource := map[string]bool{}
 	for _, s := range c.m.SBOMs {
 		if _, done := docs[s.ID]; done {
 			continue
@@ -142,6 +143,7 @@ func (c *checker) checkSBOMs() {
 			continue
 		}
 		docs[s.ID] = newSBOMIndex(d)
+		fromSource[s.ID] = field == "source"
 	}
 	lookup := func(p threatmodel.Pos, subject string, r threatmodel.SoftwareRef, support bool) {
 		ix, ok := docs[r.SBOM]
@@ -154,7 +156,11 @@ func (c *checker) checkSBOMs() {
 			return
 		}
 		if support && !hasSupport(comp) {
-			c.add("TM-SBOM-003", p.Field("ref"), subject, "%s: SBOM component %s has no support level, end-of-support date or justification; add them (components.yaml or premarket:support:* properties)", subject, r.Ref)
+			hint := "add them (components.yaml or premarket:support:* properties)"
+			if fromSource[r.SBOM] {
+				hint = "the SBOM has not been generated yet and the build manifest carries no support data; generate the SBOM (premarket sbom generate applies components.yaml) or pass it with --sbom"
+			}
+			c.add("TM-SBOM-003", p.Field("ref"), subject, "%s: SBOM component %s has no support level, end-of-support date or justification; %s", subject, r.Ref, hint)
 		}
 	}
 	for _, k := range c.m.Components {

@@ -102,64 +102,28 @@ func sourceDateEpoch() (time.Time, error) {
 // document ready to encode, plus what applying support data reported.
 func buildSBOM(ctx context.Context, f *generateFlags) (*sbom.Document, *project.Project, *project.ApplyReport, error) {
 	var p *project.Project
-	opts := generate.Options{Readers: generate.Readers(), Tool: "premarket " + toolVersion()}
 	if f.projectDir != "" {
 		var err error
-		p, err = project.Load(f.projectDir)
-		if err != nil {
+		if p, err = project.Load(f.projectDir); err != nil {
 			return nil, nil, nil, err
-		}
-		for _, in := range p.SBOM.Inputs {
-			opts.Inputs = append(opts.Inputs, generate.Input{Path: in.Path, Kind: in.Kind})
-		}
-		opts.Authors = p.SBOM.Authors
-		opts.Supplier = p.SBOM.Supplier
-		opts.Primary = primaryFromProject(p)
-		if f.components == "" {
-			f.components = p.SBOM.Components
 		}
 		if f.specVersion == "" {
 			f.specVersion = p.SBOM.SpecVersion
 		}
 	}
-	for _, in := range f.inputs {
-		opts.Inputs = append(opts.Inputs, generate.Input{Path: in, Kind: f.kind})
-	}
 	ts, err := sourceDateEpoch()
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	opts.Timestamp = ts
-	doc, err := generate.Generate(ctx, opts)
-	if err != nil {
-		return nil, nil, nil, err
+	o := generate.ProjectOptions{Components: f.components, Timestamp: ts, Tool: "premarket " + toolVersion()}
+	for _, in := range f.inputs {
+		o.ExtraInputs = append(o.ExtraInputs, generate.Input{Path: in, Kind: f.kind})
 	}
-	var rep *project.ApplyReport
-	if f.components != "" {
-		sd, err := project.LoadComponents(f.components)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		r := sd.Apply(doc)
-		rep = &r
+	if f.components == "" && p != nil {
+		f.components = p.SBOM.Components
 	}
-	return doc, p, rep, nil
-}
-
-func primaryFromProject(p *project.Project) *sbom.Component {
-	d := p.Device
-	typ := sbom.ComponentType(d.Type)
-	if typ == "" {
-		typ = sbom.TypeDevice
-	}
-	c := &sbom.Component{
-		Type: typ, Name: d.Name, Version: d.SoftwareVersion, Description: d.Description,
-		Supplier: p.SBOM.Supplier, PURL: d.PURL, CPE: d.CPE,
-	}
-	if d.Model != "" {
-		c.SetProperty("premarket:device:model", d.Model)
-	}
-	return c
+	doc, rep, err := generate.ForProject(ctx, p, o)
+	return doc, p, rep, err
 }
 
 func runSBOMGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOptions, f *generateFlags) error {

@@ -1,0 +1,71 @@
+package generate
+
+import (
+	"context"
+	"time"
+
+	"github.com/premarket/premarket/project"
+	"github.com/premarket/premarket/sbom"
+)
+
+// ProjectOptions adds to what premarket.yaml says.
+type ProjectOptions struct {
+	// ExtraInputs are read after the project's own inputs.
+	ExtraInputs []Input
+	// Components overrides the project's components.yaml path.
+	Components string
+	Timestamp  time.Time
+	Tool       string
+}
+
+// ForProject generates the device SBOM a project describes: its inputs,
+// device, authors and supplier from premarket.yaml, then the support data
+// of components.yaml applied. The ApplyReport is nil when the project has
+// no support data file.
+func ForProject(ctx context.Context, p *project.Project, o ProjectOptions) (*sbom.Document, *project.ApplyReport, error) {
+	opts := Options{Readers: Readers(), Tool: o.Tool, Timestamp: o.Timestamp}
+	components := o.Components
+	if p != nil {
+		for _, in := range p.SBOM.Inputs {
+			opts.Inputs = append(opts.Inputs, Input{Path: in.Path, Kind: in.Kind})
+		}
+		opts.Authors = p.SBOM.Authors
+		opts.Supplier = p.SBOM.Supplier
+		opts.Primary = PrimaryFromProject(p)
+		if components == "" {
+			components = p.SBOM.Components
+		}
+	}
+	opts.Inputs = append(opts.Inputs, o.ExtraInputs...)
+	doc, err := Generate(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if components == "" {
+		return doc, nil, nil
+	}
+	sd, err := project.LoadComponents(components)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep := sd.Apply(doc)
+	return doc, &rep, nil
+}
+
+// PrimaryFromProject describes the device of premarket.yaml as the SBOM's
+// primary component.
+func PrimaryFromProject(p *project.Project) *sbom.Component {
+	d := p.Device
+	typ := sbom.ComponentType(d.Type)
+	if typ == "" {
+		typ = sbom.TypeDevice
+	}
+	c := &sbom.Component{
+		Type: typ, Name: d.Name, Version: d.SoftwareVersion, Description: d.Description,
+		Supplier: p.SBOM.Supplier, PURL: d.PURL, CPE: d.CPE,
+	}
+	if d.Model != "" {
+		c.SetProperty("premarket:device:model", d.Model)
+	}
+	return c
+}

@@ -1,0 +1,342 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+)
+
+// pdfcpuConf validates in relaxed mode: fpdf writes link annotations as
+// direct dictionaries in /Annots, which ISO 32000 strict mode rejects and
+// every viewer accepts. Everything else passes strict mode (see
+// TestStrictExceptAnnots).
+func pdfcpuConf() *model.Configuration {
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	return conf
+}
+
+// Without links, the document passes pdfcpu's strict validation,
+// including the outline /Count values fpdf gets wrong on its own.
+func TestStrictExceptAnnots(t *testing.T) {
+	d := New(testOptions()).Add(Cover{Title: "T"}, TOC{})
+	d.H1("A", "").H2("A.1", "").H3("A.1.1", "").H1("B", "").Paragraph("text")
+	b, _ := render(t, d)
+	// drop the TOC links: strict mode rejects fpdf's direct annotations
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationStrict
+	err := api.Validate(bytes.NewReader(b), conf)
+	if err != nil && !strings.Contains(err.Error(), "annotation") {
+		t.Fatalf("strict validation: %v", err)
+	}
+}
+
+// pageTexts returns the text drawn on each page, decoded from the content
+// streams (fpdf writes UTF-16BE strings for its Identity-H fonts).
+func pageTexts(t *testing.T, b []byte) []string {
+	t.Helper()
+	ctx, err := api.ReadContext(bytes.NewReader(b), pdfcpuConf())
+	if err != nil {
+		t.Fatalf("pdfcpu read: %v", err)
+	}
+	if err := ctx.EnsurePageCount(); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for p := 1; p <= ctx.PageCount; p++ {
+		rd, err := pdfcpu.ExtractPageContent(ctx, p)
+		if err != nil {
+			t.Fatalf("page %d content: %v", p, err)
+		}
+		raw, _ := io.ReadAll(rd)
+		out = append(out, decodeShows(raw))
+	}
+	return out
+}
+
+var showRe = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
+
+func decodeShows(content []byte) string {
+	var sb strings.Builder
+	for _, m := range showRe.FindAllSubmatch(content, -1) {
+		s := m[1]
+		var raw []byte
+		for i := 0; i < len(s); i++ {
+			if s[i] == '\\' && i+1 < len(s) {
+				i++
+				switch s[i] {
+				case 'r':
+					raw = append(raw, '\r')
+				case 'n':
+					raw = append(raw, '\n')
+				default:
+					raw = append(raw, s[i])
+				}
+				continue
+			}
+			raw = append(raw, s[i])
+		}
+		u := make([]uint16, len(raw)/2)
+		for i := range u {
+			u[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
+		}
+		sb.WriteString(string(utf16.Decode(u)))
+		sb.WriteByte('\n')
+	}
+	return sb.String()
+}
+
+func flatten(bms []pdfcpu.Bookmark, depth int, out *[]string) {
+	for _, b := range bms {
+		*out = append(*out, strings.Repeat("  ", depth)+b.Title)
+		flatten(b.Kids, depth+1, out)
+	}
+}
+
+func TestSampleDocument(t *testing.T) {
+	b, st := render(t, sampleDoc(120))
+	if os.Getenv("PDF_SAMPLE_OUT") != "" {
+		_ = os.WriteFile(os.Getenv("PDF_SAMPLE_OUT"), b, 0o644)
+	}
+	if st.Bytes != int64(len(b)) || st.Passes != 2 {
+		t.Errorf("stats %+v, len %d", st, len(b))
+	}
+	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+		t.Fatalf("pdfcpu validation: %v", err)
+	}
+	if !bytes.HasPrefix(b, []byte("%PDF-1.4")) {
+		t.Errorf("header %q, want %%PDF-1.4", b[:8])
+	}
+	for _, want := range []string{"/FontFile2", "/PageMode /UseOutlines", "/Lang (en-US)", "/Outlines"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("PDF lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"/Encrypt", "/EmbeddedFile ", "/Filespec", "/JavaScript"} {
+		if bytes.Contains(b, []byte(bad)) {
+			t.Errorf("PDF contains %s", bad)
+		}
+	}
+	ctx, err := api.ReadContext(bytes.NewReader(b), pdfcpuConf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ctx.EnsurePageCount(); err != nil {
+		t.Fatal(err)
+	}
+	if ctx.PageCount != st.Pages {
+		t.Errorf("pdfcpu sees %d pages, stats say %d", ctx.PageCount, st.Pages)
+	}
+	dims, err := ctx.PageDims()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range dims {
+		if d.Width != 612 || d.Height != 792 {
+			t.Errorf("page %d is %vx%v, want 612x792", i+1, d.Width, d.Height)
+		}
+	}
+	for _, want := range []string{"Cybersecurity Evidence Pack", "Example Medical Inc."} {
+		if !bytes.Contains(b, utf16be(want)) {
+			t.Errorf("document properties lack %q", want)
+		}
+	}
+
+	bms, err := api.Bookmarks(bytes.NewReader(b), pdfcpuConf())
+	if err != nil {
+		t.Fatalf("bookmarks: %v", err)
+	}
+	var outline []string
+	flatten(bms, 0, &outline)
+	got := strings.Join(outline, "\n")
+	for _, want := range []string{"Cybersecurity Evidence Pack", "Contents", "1 Statement", "  Status legend",
+		"2 Components", "  2.1 Component table", "    Software components", "4 Architecture", "    4.1.1 Notes", "5 Document control"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("outline lacks %q:\n%s", want, got)
+		}
+	}
+
+	pages := pageTexts(t, b)
+	all := strings.Join(pages, "\n")
+	for _, want := range []string{"libxml2 — ünïcødé\n119\n", "EHR — ünïcødé", "Unacceptable", "Pre-mitigation", "Pump (device boundary)"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("text %q not found", want)
+		}
+	}
+	n := len(pages)
+	for i, p := range pages {
+		want := "Page " + itoaT(i+1) + " of " + itoaT(n)
+		if !strings.Contains(p, want) {
+			t.Errorf("page %d lacks footer %q", i+1, want)
+		}
+		if !strings.Contains(p, "InfuPump X — ünïcødé v2.4.1") {
+			t.Errorf("page %d lacks the device header", i+1)
+		}
+	}
+	// the component table spans 3+ pages and repeats its header row
+	tablePages := 0
+	for _, p := range pages {
+		if strings.Contains(p, "libxml2 — ünïcødé") {
+			tablePages++
+			if !strings.Contains(p, "SHA-256") {
+				t.Errorf("a table page lacks the repeated header row")
+			}
+		}
+	}
+	if tablePages < 3 {
+		t.Errorf("component table spans %d pages, want >= 3", tablePages)
+	}
+	// the table of contents (page 2) shows the real page numbers
+	toc := pages[1]
+	if !strings.Contains(toc, "2 Components") {
+		t.Fatalf("TOC page text:\n%s", toc)
+	}
+	compPage := -1
+	for i, p := range pages {
+		if strings.Contains(p, "2 Components") && i != 1 {
+			compPage = i + 1
+			break
+		}
+	}
+	if !regexp.MustCompile(`(?m)^` + itoaT(compPage) + `$`).MatchString(toc) {
+		t.Errorf("TOC lacks page number %d of section 2:\n%s", compPage, toc)
+	}
+	// long unbreakable strings are broken, never lost
+	if !strings.Contains(all, "0123456789abcdef0123456789abcdef") {
+		t.Errorf("hash text missing")
+	}
+}
+
+func itoaT(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
+
+func fmtInt(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return fmtInt(n/10) + string(rune('0'+n%10))
+}
+
+func TestDeterministic(t *testing.T) {
+	a, _ := render(t, sampleDoc(60))
+	b, _ := render(t, sampleDoc(60))
+	if !bytes.Equal(a, b) {
+		t.Fatalf("two renders differ (%d vs %d bytes)", len(a), len(b))
+	}
+	if !bytes.Contains(a, []byte("/CreationDate (D:20260301120000)")) {
+		t.Errorf("creation date not taken from Options.Created")
+	}
+	o := testOptions()
+	o.Created = testTime.AddDate(0, 0, 1)
+	c, _ := render(t, New(o).Paragraph("x"))
+	d := New(testOptions()).Paragraph("x")
+	e, _ := render(t, d)
+	if bytes.Equal(c, e) {
+		t.Errorf("different Created dates gave identical output")
+	}
+}
+
+func TestOptionsChecked(t *testing.T) {
+	o := testOptions()
+	o.Created = testTime.AddDate(-100, 0, 0)
+	o.Created = o.Created.AddDate(0, 0, 0)
+	var zero Options
+	if _, _, err := New(zero).Bytes(context.Background()); err == nil || !strings.Contains(err.Error(), "Created") {
+		t.Errorf("zero Created accepted: %v", err)
+	}
+	o = testOptions()
+	o.FooterFormat = "Page %d"
+	if _, _, err := New(o).Bytes(context.Background()); err == nil {
+		t.Errorf("footer format with one verb accepted")
+	}
+}
+
+func TestBadInputs(t *testing.T) {
+	cases := map[string]Block{
+		"unknown anchor":  Paragraph{Spans: []Span{{Text: "x", Anchor: "nowhere"}}},
+		"too many cells":  Table{Columns: []Column{{Header: "a"}}, Rows: [][]Cell{Row("1", "2")}},
+		"grid shape":      Grid{RowLabels: []string{"a"}, ColLabels: []string{"x"}, Cells: [][]GridCell{{}}},
+		"negative bar":    BarChart{Bars: []Bar{{Label: "x", Before: -1}}},
+		"unknown group":   Diagram{Nodes: []DiagramNode{{ID: "a", Group: "g"}}},
+		"edge to nowhere": Diagram{Nodes: []DiagramNode{{ID: "a"}}, Edges: []DiagramEdge{{From: "a", To: "b"}}},
+		"heading level":   Heading{Level: 4, Title: "x"},
+	}
+	for name, blk := range cases {
+		_, _, err := New(testOptions()).Add(blk).Bytes(context.Background())
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	d := New(testOptions()).H1("a", "x").H2("b", "x")
+	if _, _, err := d.Bytes(context.Background()); err == nil || !strings.Contains(err.Error(), `anchor "x"`) {
+		t.Errorf("duplicate anchor: %v", err)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := sampleDoc(10).Bytes(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled render: %v", err)
+	}
+}
+
+// A row taller than a page is split across pages instead of overflowing.
+func TestTallRowSplits(t *testing.T) {
+	long := strings.Repeat("word ", 2500)
+	d := New(testOptions()).Add(Table{Columns: []Column{{Header: "K", Width: 1}, {Header: "V", Width: 4}},
+		Rows: [][]Cell{Row("a", long), Row("end", "last row")}})
+	b, st := render(t, d)
+	if st.Pages < 2 {
+		t.Fatalf("tall row fits in %d page(s)?", st.Pages)
+	}
+	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+		t.Fatal(err)
+	}
+	pages := pageTexts(t, b)
+	if got := strings.Count(strings.Join(pages, ""), "word"); got != 2500 {
+		t.Errorf("%d words drawn, want 2500", got)
+	}
+	if !strings.Contains(pages[len(pages)-1], "last row") {
+		t.Errorf("last row not on last page")
+	}
+}
+
+func TestCustomFont(t *testing.T) {
+	if _, err := parseTTF([]byte("OTTO0000000000000000")); err == nil || !strings.Contains(err.Error(), "CFF") {
+		t.Errorf("CFF font: %v", err)
+	}
+	if _, err := parseTTF([]byte("not a font at all")); err == nil {
+		t.Errorf("garbage accepted")
+	}
+	dir := t.TempDir()
+	p := dir + "/bad.ttf"
+	_ = os.WriteFile(p, []byte("\x00\x01\x00\x00garbage-garbage"), 0o644)
+	if _, err := LoadFontFile(p); err == nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("LoadFontFile error should name the file: %v", err)
+	}
+	// a caller-supplied regular face is used for every text style
+	o := testOptions()
+	o.Fonts.Regular = mustGoMono(t)
+	b, _ := render(t, New(o).H1("Title", "").Paragraph("body"))
+	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func utf16be(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return b
+}

@@ -14,9 +14,9 @@ import (
 	"github.com/premarket/premarket/sbom/check"
 )
 
-// sarifSchema compiles the official SARIF 2.1.0 schema from testdata (see
-// testdata/README.md for its source). Formats (uri, uri-reference) are
-// asserted, as the library does for draft-04 schemas.
+// compileSARIFSchema compiles the official SARIF 2.1.0 schema from
+// testdata (see testdata/README.md for its source). It is a draft-04
+// schema; the library asserts draft-04 formats such as "uri".
 func compileSARIFSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
@@ -78,6 +78,17 @@ func TestSARIFSchemaRejectsInvalid(t *testing.T) {
 	}
 	if err := validateSARIF(t, s, bad); err == nil {
 		t.Error("schema accepted level \"info\"")
+	}
+	// Draft-04 formats are asserted: a relative informationUri (format
+	// "uri") is rejected. ("uri-reference", used by artifactLocation.uri,
+	// is not a draft-04 format and is not checked by the validator;
+	// TestSARIFURI covers its escaping.)
+	bad = bytes.Replace(out, []byte(`"informationUri": "`+InformationURI+`"`), []byte(`"informationUri": "premarket home"`), 1)
+	if bytes.Equal(bad, out) {
+		t.Fatal("sample has no informationUri to corrupt")
+	}
+	if err := validateSARIF(t, s, bad); err == nil {
+		t.Error("schema accepted a relative informationUri")
 	}
 }
 

@@ -1,7 +1,6 @@
 package project
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -69,14 +68,24 @@ var componentLimits = yamlpos.Limits{MaxBytes: 16 << 20, MaxDepth: 32, MaxNodes:
 // well formed, no two entries have the same match), and decodes it.
 // Problems in the file come back as a *ValidationError.
 func LoadComponents(file string) (*SupportData, error) {
-	doc, err := yamlpos.ReadFile(file, componentLimits)
+	doc, err := readDoc(file, componentLimits)
 	if err != nil {
-		var ye *yamlpos.Error
-		if errors.As(err, &ye) {
-			return nil, &ValidationError{Errors: []*yamlpos.Error{ye}}
-		}
 		return nil, err
 	}
+	return decodeComponents(file, doc)
+}
+
+// ParseComponents is LoadComponents for data already read; file names it
+// in errors.
+func ParseComponents(file string, data []byte) (*SupportData, error) {
+	doc, err := yamlpos.Parse(file, data, componentLimits)
+	if err != nil {
+		return nil, asValidation(err)
+	}
+	return decodeComponents(file, doc)
+}
+
+func decodeComponents(file string, doc *yamlpos.Doc) (*SupportData, error) {
 	if err := validate("components.schema.json", doc); err != nil {
 		return nil, err
 	}

@@ -281,13 +281,28 @@ func (e *ValidationError) Error() string {
 // a *ValidationError; an unreadable file as an ordinary error.
 func Load(dir string) (*Project, error) {
 	file := filepath.Join(dir, FileName)
-	doc, err := readDoc(file)
+	doc, err := readDoc(file, Limits)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no %s in %s: %w", FileName, dir, err)
 		}
 		return nil, err
 	}
+	return decodeProject(dir, file, doc)
+}
+
+// Parse is Load for the contents of a premarket.yaml already read; dir is
+// the project directory paths are resolved against.
+func Parse(dir string, data []byte) (*Project, error) {
+	file := filepath.Join(dir, FileName)
+	doc, err := yamlpos.Parse(file, data, Limits)
+	if err != nil {
+		return nil, asValidation(err)
+	}
+	return decodeProject(dir, file, doc)
+}
+
+func decodeProject(dir, file string, doc *yamlpos.Doc) (*Project, error) {
 	if err := validate("premarket.schema.json", doc); err != nil {
 		return nil, err
 	}
@@ -310,16 +325,22 @@ func Load(dir string) (*Project, error) {
 // readDoc reads a YAML file, turning located parse errors into a
 // *ValidationError so callers see one error type for every problem that
 // lies inside the file.
-func readDoc(file string) (*yamlpos.Doc, error) {
-	doc, err := yamlpos.ReadFile(file, Limits)
+func readDoc(file string, lim yamlpos.Limits) (*yamlpos.Doc, error) {
+	doc, err := yamlpos.ReadFile(file, lim)
 	if err != nil {
-		var ye *yamlpos.Error
-		if errors.As(err, &ye) {
-			return nil, &ValidationError{Errors: []*yamlpos.Error{ye}}
-		}
-		return nil, err
+		return nil, asValidation(err)
 	}
 	return doc, nil
+}
+
+// asValidation wraps a located *yamlpos.Error in a *ValidationError and
+// returns other errors unchanged.
+func asValidation(err error) error {
+	var ye *yamlpos.Error
+	if errors.As(err, &ye) {
+		return &ValidationError{Errors: []*yamlpos.Error{ye}}
+	}
+	return err
 }
 
 func validate(schema string, doc *yamlpos.Doc) error {

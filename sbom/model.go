@@ -135,6 +135,10 @@ func (c *Component) SetProperty(name, value string) {
 	c.Properties = append(c.Properties, Property{Name: name, Value: value})
 }
 
+// PropBuildScope marks where a component runs: "target" (ships in the
+// device) or "host" (a build tool that does not ship).
+const PropBuildScope = "premarket:build:scope"
+
 // Dependency says that Ref depends on each of DependsOn (refs).
 type Dependency struct {
 	Ref       string   `json:"ref"`
@@ -200,8 +204,14 @@ func (d *Document) SortComponents() {
 // present (build systems give every binary package of one recipe the
 // recipe's PURL, and those packages stay distinct components), else
 // lower-case name@version.
+//
+// A component built for the build host (property premarket:build:scope =
+// host) never merges with the target component of the same name.
 func (c *Component) Key() string {
 	name := strings.ToLower(c.Name)
+	if scope, _ := c.Property(PropBuildScope); scope != "" && scope != "target" {
+		name += " scope=" + scope
+	}
 	if c.PURL != "" {
 		p := c.PURL
 		if i := strings.IndexAny(p, "?#"); i >= 0 {

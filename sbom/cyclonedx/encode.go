@@ -211,6 +211,11 @@ func (e encoder) component(sc *sbom.Component, defaultType sbom.ComponentType) (
 	if sc.Supplier != "" {
 		c.Supplier = &cdx.OrganizationalEntity{Name: sc.Supplier}
 	}
+	// Build-host tools do not ship in the device: CycloneDX says so with
+	// scope "excluded" (the property is written as well).
+	if scope, _ := sc.Property(sbom.PropBuildScope); scope == "host" {
+		c.Scope = cdx.ScopeExcluded
+	}
 	if sc.Author != "" {
 		if e.sv >= cdx.SpecVersion1_6 {
 			// "author" is deprecated from 1.6 on in favour of "authors".

@@ -3,6 +3,7 @@ package generate
 import (
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/cyclonedx"
+	"github.com/premarket/premarket/sbom/source/buildroot"
 	"github.com/premarket/premarket/sbom/source/yocto"
 	"github.com/premarket/premarket/sbom/spdx"
 )
@@ -17,5 +18,9 @@ func Readers() []sbom.Reader {
 		&spdx.TagValueReader{},
 		yocto.NewImageLicenseManifestReader(),
 		yocto.NewLicenseManifestReader(),
+		buildroot.NewShowInfoReader(),
+		buildroot.NewPkgStatsReader(),
+		buildroot.NewHostManifestReader(),
+		buildroot.NewManifestReader(),
 	}
 }

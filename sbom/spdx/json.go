@@ -22,12 +22,17 @@ var _ sbom.Reader = (*JSONReader)(nil)
 // Kind implements sbom.Reader.
 func (*JSONReader) Kind() string { return KindJSON }
 
-var jsonMarker = regexp.MustCompile(`"spdxVersion"\s*:\s*"SPDX-2\.`)
+// jsonMarker finds "spdxVersion": "SPDX-2.x", or the document's own
+// "SPDXID": "SPDXRef-DOCUMENT": writers that sort keys (Yocto's
+// create-spdx) put spdxVersion at the very end of a large file, beyond the
+// head that detection sees.
+var jsonMarker = regexp.MustCompile(`"spdxVersion"\s*:\s*"SPDX-2\.|^\{\s*"SPDXID"\s*:\s*"SPDXRef-DOCUMENT"`)
 
-// Detect implements sbom.Reader: a JSON object with "spdxVersion": "SPDX-2.x".
+// Detect implements sbom.Reader: a JSON object with "spdxVersion": "SPDX-2.x"
+// or, first, "SPDXID": "SPDXRef-DOCUMENT".
 func (*JSONReader) Detect(_ string, head []byte) bool {
 	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
-	return len(t) > 0 && t[0] == '{' && jsonMarker.Match(head)
+	return len(t) > 0 && t[0] == '{' && jsonMarker.Match(t)
 }
 
 // Read implements sbom.Reader.

@@ -248,3 +248,14 @@ func FuzzTagValue(f *testing.F) {
 		}
 	})
 }
+
+func TestDetectSortedKeysBeyondHead(t *testing.T) {
+	// create-spdx sorts keys, so spdxVersion can come after the first 64 KiB.
+	head := []byte("{\n  \"SPDXID\": \"SPDXRef-DOCUMENT\",\n  \"creationInfo\": {")
+	if !(&JSONReader{}).Detect("x.json", head) {
+		t.Fatal("document starting with SPDXID SPDXRef-DOCUMENT not detected")
+	}
+	if (&JSONReader{}).Detect("x.json", []byte(`{"bomFormat": "CycloneDX"}`)) {
+		t.Fatal("CycloneDX detected as SPDX")
+	}
+}

@@ -43,6 +43,9 @@ func TestLoadExample(t *testing.T) {
 	if p.ThreatModel == nil || p.ThreatModel.Path != filepath.Join(exampleDir, "threatmodel.yaml") {
 		t.Errorf("threatModel = %+v", p.ThreatModel)
 	}
+	if m := p.MissingFiles(); len(m) != 0 {
+		t.Errorf("example references missing files: %v", m)
+	}
 	// The example leaves some items out or missing on purpose.
 	if it, ok := p.Labeling["LBL-13"]; !ok || it.Status != StatusMissing {
 		t.Errorf("LBL-13 = %+v, want missing", it)

@@ -32,9 +32,9 @@ const FileName = "premarket.yaml"
 // not set submission.documentName.
 const DefaultDocumentName = "Cybersecurity Evidence Pack"
 
-// Limits bound what a project file may cost to read. Project files are
+// projectLimits bound what a project file may cost to read. Project files are
 // hand written and small; 4 MiB is far above any real one.
-var Limits = yamlpos.Limits{MaxBytes: 4 << 20, MaxDepth: 64, MaxNodes: 200_000}
+var projectLimits = yamlpos.Limits{MaxBytes: 4 << 20, MaxDepth: 64, MaxNodes: 200_000}
 
 // Project is a validated premarket.yaml. Paths in it are resolved against
 // the project directory.
@@ -281,7 +281,7 @@ func (e *ValidationError) Error() string {
 // a *ValidationError; an unreadable file as an ordinary error.
 func Load(dir string) (*Project, error) {
 	file := filepath.Join(dir, FileName)
-	doc, err := readDoc(file, Limits)
+	doc, err := readDoc(file, projectLimits)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no %s in %s: %w", FileName, dir, err)
@@ -295,7 +295,7 @@ func Load(dir string) (*Project, error) {
 // the project directory paths are resolved against.
 func Parse(dir string, data []byte) (*Project, error) {
 	file := filepath.Join(dir, FileName)
-	doc, err := yamlpos.Parse(file, data, Limits)
+	doc, err := yamlpos.Parse(file, data, projectLimits)
 	if err != nil {
 		return nil, asValidation(err)
 	}

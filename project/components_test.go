@@ -232,3 +232,14 @@ func TestUnquotedVersion(t *testing.T) {
 		t.Errorf("softwareVersion = %q, want 3.10", p.Device.SoftwareVersion)
 	}
 }
+
+func TestComponentsLimits(t *testing.T) {
+	big := []byte("components: []\n# " + strings.Repeat("x", int(componentLimits.MaxBytes)) + "\n")
+	if _, err := ParseComponents("big.yaml", big); err == nil || !strings.Contains(err.Error(), "larger than the limit") {
+		t.Errorf("oversized file: %v", err)
+	}
+	deep := "components: " + strings.Repeat("[", componentLimits.MaxDepth+2) + strings.Repeat("]", componentLimits.MaxDepth+2) + "\n"
+	if _, err := ParseComponents("deep.yaml", []byte(deep)); err == nil || !strings.Contains(err.Error(), "nesting deeper") {
+		t.Errorf("deep file: %v", err)
+	}
+}

@@ -277,3 +277,31 @@ func TestJUnitEscapesInvalidXML(t *testing.T) {
 		t.Fatalf("JUnit with control characters does not parse: %v", err)
 	}
 }
+
+func benchReport(n int) Report {
+	fs := make([]finding.Finding, n)
+	for i := range fs {
+		fs[i] = finding.Finding{RuleID: "SBOM-NTIA-SUPPLIER", Severity: finding.Severity(i % 3), Catalog: "NTIA-F1", Subject: "lib@1",
+			Message: "component lib@1 has no supplier: add supplier.name (NTIA-F1)", Location: finding.Location{File: "big.cdx.json", Line: i + 1, Column: 5, Path: "/components/1"}}
+	}
+	return New("", "", "fda", []string{"big.cdx.json"}, fs, nil, true)
+}
+
+func BenchmarkRenderers40k(b *testing.B) {
+	r := benchReport(40000)
+	for name, f := range map[string]func(*bytes.Buffer) error{
+		"text":  func(w *bytes.Buffer) error { return Text(w, r, TextOptions{}) },
+		"json":  func(w *bytes.Buffer) error { return JSON(w, r) },
+		"sarif": func(w *bytes.Buffer) error { return SARIF(w, r, sampleRules) },
+		"junit": func(w *bytes.Buffer) error { return JUnit(w, r) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				var w bytes.Buffer
+				if err := f(&w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

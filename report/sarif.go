@@ -185,6 +185,8 @@ func SARIF(w io.Writer, r Report, rules []finding.Rule) error {
 		}
 	}
 
+	type artifact struct{ uri, base string }
+	uris := map[string]artifact{}
 	results := make([]sarifResult, 0, len(fs))
 	for _, f := range fs {
 		res := sarifResult{
@@ -197,8 +199,12 @@ func SARIF(w io.Writer, r Report, rules []finding.Rule) error {
 		}
 		var loc sarifLocation
 		if f.Location.File != "" {
-			uri, base := sarifURI(f.Location.File)
-			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: uri, URIBaseID: base}}
+			a, ok := uris[f.Location.File]
+			if !ok {
+				a.uri, a.base = sarifURI(f.Location.File)
+				uris[f.Location.File] = a
+			}
+			loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: sarifArtifact{URI: a.uri, URIBaseID: a.base}}
 			if f.Location.Line > 0 {
 				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Location.Line, StartColumn: f.Location.Column}
 			}

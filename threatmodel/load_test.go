@@ -103,14 +103,14 @@ func TestIncludeErrors(t *testing.T) {
 		files map[string]string
 		want  string
 	}{
-		"cycle":     {map[string]string{"a.yaml": "threats: []\nincludes: [b.yaml]\n", "b.yaml": "includes: [a.yaml]\n"}, "include cycle"},
-		"escape":    {map[string]string{"a.yaml": "threats: []\n"}, "leaves the model's directory"},
-		"absolute":  {map[string]string{"a.yaml": "includes: [/etc/passwd]\n"}, "relative path"},
-		"twice":     {map[string]string{"a.yaml": "threats: []\n", "b.yaml": "includes: [a.yaml]\n"}, "more than once"},
-		"bad key":   {map[string]string{"a.yaml": "model: {id: x}\n"}, "may hold only list sections"},
-		"not list":  {map[string]string{"a.yaml": "threats: {a: 1}\n"}, "must be a list"},
-		"missing":   {map[string]string{}, "no such file"},
-		"not yaml":  {map[string]string{"a.yaml": "threats: [\n"}, "not valid YAML"},
+		"cycle":    {map[string]string{"a.yaml": "threats: []\nincludes: [b.yaml]\n", "b.yaml": "includes: [a.yaml]\n"}, "include cycle"},
+		"escape":   {map[string]string{"a.yaml": "threats: []\n"}, "leaves the model's directory"},
+		"absolute": {map[string]string{"a.yaml": "includes: [/etc/passwd]\n"}, "relative path"},
+		"twice":    {map[string]string{"a.yaml": "threats: []\n", "b.yaml": "includes: [a.yaml]\n"}, "more than once"},
+		"bad key":  {map[string]string{"a.yaml": "model: {id: x}\n"}, "may hold only list sections"},
+		"not list": {map[string]string{"a.yaml": "threats: {a: 1}\n"}, "must be a list"},
+		"missing":  {map[string]string{}, "no such file"},
+		"not yaml": {map[string]string{"a.yaml": "threats: [\n"}, "not valid YAML"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -34,19 +34,19 @@ type Matrix struct {
 // Row links one threat to one of its controls (a threat without controls
 // has one row with an empty Control).
 type Row struct {
-	Threat         string            `json:"threat"`
-	Title          string            `json:"title"`
-	Status         string            `json:"status"`
-	Pre            string            `json:"pre,omitempty"`  // e.g. "high x catastrophic = U"
-	Post           string            `json:"post,omitempty"` // e.g. "low x catastrophic = R"
-	Control        string            `json:"control,omitempty"`
-	ControlStatus  string            `json:"controlStatus,omitempty"`
-	FDACategories  []string          `json:"fdaCategories,omitempty"`
-	Requirements   []string          `json:"requirements,omitempty"`
-	Evidence       []string          `json:"evidence,omitempty"`
-	Hazards        []string          `json:"hazards,omitempty"`
-	SBOMComponents []string          `json:"sbomComponents,omitempty"` // "SBOM-ID:ref"
-	Location       finding.Location  `json:"location"`
+	Threat         string           `json:"threat"`
+	Title          string           `json:"title"`
+	Status         string           `json:"status"`
+	Pre            string           `json:"pre,omitempty"`  // e.g. "high x catastrophic = U"
+	Post           string           `json:"post,omitempty"` // e.g. "low x catastrophic = R"
+	Control        string           `json:"control,omitempty"`
+	ControlStatus  string           `json:"controlStatus,omitempty"`
+	FDACategories  []string         `json:"fdaCategories,omitempty"`
+	Requirements   []string         `json:"requirements,omitempty"`
+	Evidence       []string         `json:"evidence,omitempty"`
+	Hazards        []string         `json:"hazards,omitempty"`
+	SBOMComponents []string         `json:"sbomComponents,omitempty"` // "SBOM-ID:ref"
+	Location       finding.Location `json:"location"`
 }
 
 // CategorySummary is the coverage of one Appendix 1 category.

@@ -39,26 +39,28 @@ func ValidateJSONFile(name, specVersion string, data []byte) ([]*Violation, erro
 	if err != nil {
 		return nil, err
 	}
-	// Parse with positions (JSON is YAML). Should the YAML parser refuse
-	// some valid JSON (tabs in odd places), validate anyway and report
-	// violations without line numbers.
-	doc, perr := yamlpos.Parse(name, data, yamlpos.Limits{MaxBytes: DefaultMaxBytes, MaxDepth: 1000, MaxNodes: 100_000_000})
+	// Decode with encoding/json (fast) and validate; only when there are
+	// violations parse again with positions (JSON is YAML) to locate them.
+	// Should the YAML parser refuse some valid JSON (tabs in odd places),
+	// the violations are reported without line numbers.
 	var v any
-	if perr == nil {
-		v, perr = yamlpos.Value(doc.Root)
-	}
-	if perr != nil {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err != nil {
-			line := 0
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				line = lineAt(data, se.Offset)
-			}
-			return nil, &yamlpos.Error{File: name, Line: line, Err: fmt.Errorf("not valid JSON: %w", err)}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		line := 0
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line = lineAt(data, se.Offset)
 		}
-		doc = &yamlpos.Doc{File: name}
+		return nil, &yamlpos.Error{File: name, Line: line, Err: fmt.Errorf("not valid JSON: %w", err)}
+	}
+	vs := schemas.ValidateValue(s, v, &yamlpos.Doc{File: name})
+	if len(vs) == 0 {
+		return nil, nil
+	}
+	doc, perr := yamlpos.Parse(name, data, yamlpos.Limits{MaxBytes: DefaultMaxBytes, MaxDepth: 1000, MaxNodes: 100_000_000})
+	if perr != nil {
+		return vs, nil
 	}
 	return schemas.ValidateValue(s, v, doc), nil
 }

@@ -228,6 +228,9 @@ func newSBOMCheckCmd(g *globalOptions) *cobra.Command {
               a date are warnings that need a justification
   identifiers PURL/CPE usable for vulnerability matching, hashes, licences
 
+End-of-support dates already past are reported against today (or the time
+SOURCE_DATE_EPOCH names, for reproducible reports).
+
 --profile decides what fails: ntia fails on missing NTIA minimum elements;
 fda (the default) also fails on missing support data.
 
@@ -260,6 +263,10 @@ func runSBOMCheck(ctx context.Context, stdout io.Writer, g *globalOptions, f *ch
 	default:
 		return fmt.Errorf("--format %q: want text, json, sarif or junit", f.format)
 	}
+	now, err := sourceDateEpoch()
+	if err != nil {
+		return err
+	}
 	readers := generate.Readers()
 	var all []finding.Finding
 	var metrics []report.Metric
@@ -269,7 +276,7 @@ func runSBOMCheck(ctx context.Context, stdout io.Writer, g *globalOptions, f *ch
 		if err != nil {
 			return err
 		}
-		res := check.Run(doc, check.Options{Profile: prof})
+		res := check.Run(doc, check.Options{Profile: prof, Now: now})
 		all = append(all, schemaFindings...)
 		all = append(all, res.Findings...)
 		if res.Failed() || finding.Fails(schemaFindings, finding.Error) {

@@ -324,6 +324,10 @@ func nonEmpty(xs []string) bool {
 type depGraph struct {
 	// entries maps a ref to whether it has an entry of its own.
 	entries map[string]bool
+	// included maps a ref to whether some entry lists it in dependsOn:
+	// the component is related to the product ("X is included in Y",
+	// NTIA-F5), even when its own dependencies are unknown.
+	included map[string]bool
 	// empty is true when the document has no relationships at all, in
 	// which case one document-level error stands for every component.
 	empty bool
@@ -331,7 +335,7 @@ type depGraph struct {
 
 func (ck *checker) dependencies() depGraph {
 	d := ck.doc
-	g := depGraph{entries: map[string]bool{}}
+	g := depGraph{entries: map[string]bool{}, included: map[string]bool{}}
 	known := map[string]bool{}
 	if d.Primary != nil && d.Primary.Ref != "" {
 		known[d.Primary.Ref] = true
@@ -346,6 +350,9 @@ func (ck *checker) dependencies() depGraph {
 	for _, dep := range d.Dependencies {
 		g.entries[dep.Ref] = true
 		edges += len(dep.DependsOn)
+		for _, to := range dep.DependsOn {
+			g.included[to] = true
+		}
 		for _, r := range append([]string{dep.Ref}, dep.DependsOn...) {
 			if r != "" && !known[r] {
 				dangling[r] = true
@@ -444,10 +451,12 @@ func (ck *checker) component(c *sbom.Component, primary bool, deps depGraph) {
 		ck.score(ElemVersion, version)
 	}
 
-	// NTIA-F5 own dependency entry (known unknowns).
+	// NTIA-F5: the component takes part in the dependency graph, either as
+	// included in another component or with an entry of its own. A
+	// missing own entry is a known unknown (NTIA-P3), reported as info.
 	if !primary {
 		has := c.Ref != "" && deps.entries[c.Ref]
-		ck.score(ElemDependency, has)
+		ck.score(ElemDependency, has || (c.Ref != "" && deps.included[c.Ref]))
 		if !has && !deps.empty {
 			ck.add(RuleDependencyUnknown, finding.Info, subj, loc,
 				"component %s has no dependency entry of its own, so its dependencies are unknown: add %s (NTIA-P3)",

@@ -418,3 +418,33 @@ func BenchmarkRun10k(b *testing.B) {
 		Run(d, Options{})
 	}
 }
+
+// TestDependencyScoreCountsInclusion: a component listed in another's
+// dependsOn satisfies NTIA-F5 ("included in"), though its own dependencies
+// stay a known unknown reported as info.
+func TestDependencyScoreCountsInclusion(t *testing.T) {
+	doc := &sbom.Document{
+		Format: "CycloneDX", Timestamp: "2026-01-01T00:00:00Z", Authors: []string{"QA"},
+		Primary: &sbom.Component{Ref: "dev", Name: "dev", Version: "1", Supplier: "ACME", Type: sbom.TypeDevice},
+		Components: []*sbom.Component{
+			{Ref: "a", Name: "a", Version: "1", Supplier: "S", PURL: "pkg:generic/a@1", Type: sbom.TypeLibrary},
+			{Ref: "b", Name: "b", Version: "1", Supplier: "S", PURL: "pkg:generic/b@1", Type: sbom.TypeLibrary},
+		},
+		Dependencies: []sbom.Dependency{{Ref: "dev", DependsOn: []string{"a"}}},
+	}
+	res := Run(doc, Options{Profile: ProfileNTIA})
+	for _, s := range res.Scores {
+		if s.ID == ElemDependency && (s.Satisfied != 1 || s.Total != 2) {
+			t.Fatalf("NTIA-F5 = %d/%d, want 1/2 (a is included in the device, b is not related)", s.Satisfied, s.Total)
+		}
+	}
+	unknown := 0
+	for _, f := range res.Findings {
+		if f.RuleID == RuleDependencyUnknown {
+			unknown++
+		}
+	}
+	if unknown != 2 {
+		t.Fatalf("%d known-unknown findings, want 2 (neither a nor b has its own entry)", unknown)
+	}
+}

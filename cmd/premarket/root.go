@@ -68,6 +68,7 @@ SOURCE_DATE_EPOCH to fix every timestamp.
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
 	root.AddCommand(newVersionCmd(), newSBOMCmd(g), newThreatModelCmd(g))
+	root.AddCommand(newPackCmd(g))
 	return root
 }
 

@@ -84,6 +84,7 @@ type headInfo struct {
 	level  int
 	number string // "2.1" or "" when unnumbered
 	title  string
+	anchor string
 }
 
 // scan numbers the headings and collects link anchors, rejecting
@@ -122,7 +123,7 @@ func (d *Document) scan() ([]headInfo, []string, error) {
 				}
 				num = strings.Join(parts, ".")
 			}
-			heads = append(heads, headInfo{level: b.Level, number: num, title: b.Title})
+			heads = append(heads, headInfo{level: b.Level, number: num, title: b.Title, anchor: b.Anchor})
 			if err := addAnchor(b.Anchor, i); err != nil {
 				return nil, nil, err
 			}
@@ -245,6 +246,24 @@ func (d *Document) renderPass(ctx context.Context, fonts [nStyles][]byte, faces 
 		return nil, err
 	}
 	return &passResult{pdf: out, pages: f.PageCount(), headPages: r.headPages}, nil
+}
+
+// pageOf returns the page number of the heading with the given anchor, as
+// laid out by the previous pass ("0" in the first pass, which keeps the
+// glyph count small; Bytes only returns once heading pages have settled,
+// so the number printed is the final one), or "?" for an anchor that names
+// no heading.
+func (r *renderer) pageOf(anchor string) string {
+	for i, h := range r.heads {
+		if h.anchor != anchor {
+			continue
+		}
+		if r.prev != nil && i < len(r.prev.headPages) {
+			return strconv.Itoa(r.prev.headPages[i])
+		}
+		return "0"
+	}
+	return "?"
 }
 
 // ---- page furniture ----

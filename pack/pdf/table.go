@@ -26,6 +26,10 @@ type Cell struct {
 	Bold   bool
 	Fill   *Color // background; text turns white on dark fills
 	Align  string // overrides the column's alignment
+	// PageOf names the anchor of a Heading: the cell shows the page number
+	// that heading lands on (resolved like the table of contents) and links
+	// to it. Text, when set, is printed before the number ("p. ").
+	PageOf string
 }
 
 // Row is a convenience that makes a row of plain text cells.
@@ -86,6 +90,9 @@ func (t Table) render(r *renderer) error {
 			}
 			if header {
 				cell = Cell{Text: col.Header, Bold: true}
+			} else if cell.PageOf != "" {
+				cell.Text += r.pageOf(cell.PageOf)
+				cell.Anchor = cell.PageOf
 			}
 			st := sRegular
 			switch {

@@ -95,7 +95,6 @@ func bomb(levels int) string {
 	return b.String()
 }
 
-
 func TestDuplicateAndMergeKeysRefused(t *testing.T) {
 	for src, want := range map[string]string{
 		"a: 1\na: 2\n":                    "duplicate key",

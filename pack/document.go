@@ -654,7 +654,7 @@ func (b *builder) vulnSection() {
 		rows = append(rows, []pdf.Cell{{Text: v.ID, Bold: true}, {Text: comp, Mono: true}, {Text: kev}, {Text: orDash(v.Status)}, {Text: orDash(strings.Join(v.DiscoveredBy, ", "))}, {Text: orDash(strings.Join(v.AssessedIn, ", "))}, {Text: orDash(v.Justification)}, {Text: rem}})
 	}
 	b.d.Add(pdf.Table{Caption: "Known vulnerabilities listed in the threat model",
-		Columns: []pdf.Column{{Header: "ID", Width: 1.3}, {Header: "Component", Width: 1.4}, {Header: "KEV", Width: 0.5}, {Header: "Status", Width: 0.9}, {Header: "Found by", Width: 0.8}, {Header: "Assessed in", Width: 0.8}, {Header: "Justification", Width: 1.5}, {Header: "Remediation", Width: 2}},
+		Columns: []pdf.Column{{Header: "ID", Width: 1.6}, {Header: "Component", Width: 1.4}, {Header: "KEV", Width: 0.5}, {Header: "Status", Width: 0.9}, {Header: "Found by", Width: 0.8}, {Header: "Assessed in", Width: 0.8}, {Header: "Justification", Width: 1.5}, {Header: "Remediation", Width: 2}},
 		Rows:    rows, Size: 8})
 }
 

@@ -92,12 +92,15 @@ type Component struct {
 	Description string        `json:"description,omitempty"`
 	PURL        string        `json:"purl,omitempty"`
 	CPE         string        `json:"cpe,omitempty"`
-	Licenses    []License     `json:"licenses,omitempty"`
-	Hashes      []Hash        `json:"hashes,omitempty"`
-	Homepage    string        `json:"homepage,omitempty"`
-	DownloadURL string        `json:"downloadUrl,omitempty"`
-	Properties  []Property    `json:"properties,omitempty"`
-	Support     *Support      `json:"support,omitempty"`
+	// SWIDTagID is the tagId of the component's SWID tag (ISO/IEC 19770-2),
+	// a unique identifier in the NTIA sense.
+	SWIDTagID   string     `json:"swidTagId,omitempty"`
+	Licenses    []License  `json:"licenses,omitempty"`
+	Hashes      []Hash     `json:"hashes,omitempty"`
+	Homepage    string     `json:"homepage,omitempty"`
+	DownloadURL string     `json:"downloadUrl,omitempty"`
+	Properties  []Property `json:"properties,omitempty"`
+	Support     *Support   `json:"support,omitempty"`
 	// Origins lists every place the component was read from.
 	Origins []Origin `json:"origins,omitempty"`
 	// Loc is where the component sits in the document it was read from

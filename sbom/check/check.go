@@ -546,10 +546,13 @@ func (ck *checker) identifiers(c *sbom.Component, primary bool, subj, what strin
 	}
 }
 
-// hasSWID reports a SWID tag. The model has no SWID field; readers keep a
-// CycloneDX swid.tagId as a property whose last segment squashes to
-// "swid" or "swidtagid" (e.g. "cdx:swid:tagId").
+// hasSWID reports a SWID tag: the model's SWIDTagID, or a property whose
+// last segment squashes to "swid" or "swidtagid" (e.g. "cdx:swid:tagId"),
+// as some converters write it.
 func hasSWID(c *sbom.Component) bool {
+	if strings.TrimSpace(c.SWIDTagID) != "" {
+		return true
+	}
 	for _, p := range c.Properties {
 		last, lastTwo := propertyKeys(p.Name)
 		if strings.TrimSpace(p.Value) != "" && (last == "swid" || last == "swidtagid" || lastTwo == "swidtagid") {

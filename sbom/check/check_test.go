@@ -448,3 +448,13 @@ func TestDependencyScoreCountsInclusion(t *testing.T) {
 		t.Fatalf("%d known-unknown findings, want 2 (neither a nor b has its own entry)", unknown)
 	}
 }
+
+func TestSWIDTagIsAUniqueIdentifier(t *testing.T) {
+	doc := &sbom.Document{Format: "CycloneDX", Timestamp: "2026-01-01T00:00:00Z", Authors: []string{"QA"},
+		Components: []*sbom.Component{{Ref: "b", Name: "busybox", Version: "1.34.1", Supplier: "S", SWIDTagID: "busybox", Type: sbom.TypeOperatingSystem}}}
+	for _, f := range Run(doc, Options{Profile: ProfileNTIA}).Findings {
+		if f.RuleID == RuleIdentifier {
+			t.Fatalf("SWID tag not accepted as identifier: %v", f.Message)
+		}
+	}
+}

@@ -211,6 +211,9 @@ func (e encoder) component(sc *sbom.Component, defaultType sbom.ComponentType) (
 	if sc.Supplier != "" {
 		c.Supplier = &cdx.OrganizationalEntity{Name: sc.Supplier}
 	}
+	if sc.SWIDTagID != "" {
+		c.SWID = &cdx.SWID{TagID: sc.SWIDTagID, Name: sc.Name, Version: sc.Version}
+	}
 	// Build-host tools do not ship in the device: CycloneDX says so with
 	// scope "excluded" (the property is written as well).
 	if scope, _ := sc.Property(sbom.PropBuildScope); scope == "host" {

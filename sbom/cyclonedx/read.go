@@ -259,6 +259,9 @@ func (m *mapper) component(c *cdx.Component, path string) *sbom.Component {
 	if c.Supplier != nil {
 		sc.Supplier = c.Supplier.Name
 	}
+	if c.SWID != nil {
+		sc.SWIDTagID = c.SWID.TagID
+	}
 	if sc.Author == "" && c.Authors != nil {
 		var names []string
 		for _, a := range *c.Authors {

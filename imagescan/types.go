@@ -68,3 +68,38 @@ type Limits struct {
 	MaxEntries    int   // entries over the whole scan (default 1,000,000)
 	MaxFileSize   int64 // largest single file handed to visitors (default 256 MiB)
 }
+
+// Names of the limits, as used in Skipped.Limit.
+const (
+	LimitTotalBytes = "total-bytes"
+	LimitRatio      = "ratio"
+	LimitDepth      = "depth"
+	LimitEntries    = "entries"
+	LimitFileSize   = "file-size"
+)
+
+// Options configure one Scan.
+type Options struct {
+	// Limits bound the scan; zero fields take the defaults.
+	Limits Limits
+	// Progress, when set, is called now and then with the bytes of the
+	// input read so far and the input's total size (the file size, or the
+	// sum of the regular files' sizes for a directory), for a progress bar.
+	// It is called from the scanning goroutine.
+	Progress func(done, total int64)
+}
+
+// ContainerInfo names one container the scan opened.
+type ContainerInfo struct {
+	Path   string // provenance path of the container, e.g. "rootfs.tar.gz" or "fw.zip!/boot/fitImage"
+	Format string // "gzip", "tar", "cpio", "zip", "squashfs", "ext4", "fat", "iso9660", "uimage", "fit", "dtb", ...
+}
+
+// Result summarises a scan: what was visited, what was opened, and every
+// thing that was not looked into.
+type Result struct {
+	Skipped    []Skipped
+	Files      int   // regular files handed to the visitor with their content
+	Bytes      int64 // sum of the sizes of those files
+	Containers []ContainerInfo
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Builds the file-system test images for imagescan from one small tree.
+# Needs Debian's squashfs-tools, e2fsprogs, dosfstools, mtools and xorriso:
+#   apt-get install -y squashfs-tools e2fsprogs dosfstools mtools xorriso
+# The outputs are committed, so the tests do not need these tools.
+# Large, mostly empty images are stored gzip-compressed (the scanner
+# decompresses them in memory, which also tests nesting).
+set -eu
+cd "$(dirname "$0")"
+export E2FSPROGS_FAKE_TIME=1700000000
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tree=$work/tree
+mkdir -p "$tree/etc" "$tree/usr/bin" "$tree/usr/lib" "$tree/var/lib/opkg"
+printf 'ID=testos\nVERSION_ID=1.0\n' > "$tree/etc/os-release"
+printf '#!/bin/sh\necho hello\n' > "$tree/usr/bin/hello"
+printf 'libfoo 1.2.3\n' > "$tree/usr/lib/libfoo.so.1.2.3"
+ln -s libfoo.so.1.2.3 "$tree/usr/lib/libfoo.so.1"
+ln -s /etc/os-release "$tree/usr/lib/os-release"
+printf 'Package: busybox\nVersion: 1.36.1\n' > "$tree/var/lib/opkg/status"
+find "$tree" -exec touch -h -d @1700000000 {} +
+
+for c in gzip xz zstd lz4 lzo; do
+	mksquashfs "$tree" "squashfs-$c.sqfs" -comp "$c" -noappend -all-root \
+		-mkfs-time 1700000000 -all-time 1700000000 -no-progress -quiet >/dev/null
+done
+
+mkfs.ext4 -q -F -b 1024 -O ^has_journal -N 32 -U 11111111-2222-3333-4444-555555555555 \
+	-E root_owner=0:0,hash_seed=11111111-2222-3333-4444-555555555555 \
+	-d "$tree" "$work/ext4.img" 1024
+gzip -9 -n -c "$work/ext4.img" > ext4.img.gz
+
+# FAT has no symlinks; mtools copies the regular files.
+fat() { # fat NAME MKFS-ARGS SIZE-KB
+	rm -f "$work/$1"
+	mkfs.vfat $2 -i 12345678 -n TESTFAT -C "$work/$1" "$3" >/dev/null
+	MTOOLS_SKIP_CHECK=1 mmd -i "$work/$1" ::/etc ::/usr ::/usr/bin
+	MTOOLS_SKIP_CHECK=1 mcopy -m -i "$work/$1" "$tree/etc/os-release" ::/etc/os-release
+	MTOOLS_SKIP_CHECK=1 mcopy -m -i "$work/$1" "$tree/usr/bin/hello" ::/usr/bin/hello
+	gzip -9 -n -c "$work/$1" > "$1.gz"
+}
+fat fat12.img "-F 12" 256
+fat fat16.img "-F 16 -s 1" 4200
+fat fat32.img "-F 32 -s 1" 34000
+
+xorriso -as mkisofs -quiet -R -V TESTISO -o "$work/tree.iso" "$tree" 2>/dev/null
+gzip -9 -n -c "$work/tree.iso" > iso9660.iso.gz
+ls -l

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -154,8 +155,20 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 // violation per property, each named by its full field path
 // ("device.softwareVersion: missing property") and placed at the object
 // that lacks it; other errors pass to locate.
+//
+// Likewise "additionalProperties 'a', 'b' not allowed" becomes one
+// unknown-field violation per key, each at its own key.
 func locateAll(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) []*Violation {
 	const prefix = "missing properties: "
+	if names, ok := additionalNames(leaf.Message); ok && len(names) > 1 {
+		out := make([]*Violation, 0, len(names))
+		for _, name := range names {
+			one := *leaf
+			one.Message = "additionalProperties " + quote(name) + " not allowed"
+			out = append(out, locate(doc, &one))
+		}
+		return out
+	}
 	if !strings.HasPrefix(leaf.Message, prefix) {
 		return []*Violation{locate(doc, leaf)}
 	}
@@ -204,15 +217,63 @@ func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
 	return v
 }
 
-// quoted returns the first single-quoted word of a message.
+// quoted returns the first single-quoted name of a message, unquoted.
 func quoted(msg string) string {
 	i := strings.IndexByte(msg, '\'')
 	if i < 0 {
 		return ""
 	}
-	j := strings.IndexByte(msg[i+1:], '\'')
-	if j < 0 {
+	names, _ := quotedList(msg[i:])
+	if len(names) == 0 {
 		return ""
 	}
-	return msg[i+1 : i+1+j]
+	return names[0]
+}
+
+// additionalNames returns the property names of an
+// "additionalProperties 'a', 'b' not allowed" message.
+func additionalNames(msg string) ([]string, bool) {
+	const pre, post = "additionalProperties ", " not allowed"
+	if !strings.HasPrefix(msg, pre) || !strings.HasSuffix(msg, post) {
+		return nil, false
+	}
+	return quotedList(strings.TrimSuffix(strings.TrimPrefix(msg, pre), post))
+}
+
+// quotedList parses the validator's list of names, each written as a Go
+// quoted string between single quotes ('a', 'b\'c'), up to the first
+// text that is not such a list. ok is false when nothing parses.
+func quotedList(s string) (names []string, ok bool) {
+	for len(s) > 0 && s[0] == '\'' {
+		end := -1
+		for i := 1; i < len(s); i++ {
+			if s[i] == '\\' {
+				i++
+				continue
+			}
+			if s[i] == '\'' {
+				end = i
+				break
+			}
+		}
+		if end < 0 {
+			break
+		}
+		body := strings.ReplaceAll(s[1:end], `\'`, `'`)
+		name, err := strconv.Unquote(`"` + strings.ReplaceAll(body, `"`, `\"`) + `"`)
+		if err != nil {
+			break
+		}
+		names = append(names, name)
+		s = strings.TrimPrefix(s[end+1:], ", ")
+	}
+	return names, len(names) > 0
+}
+
+// quote writes a name the way the validator does in its messages.
+func quote(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, `\"`, `"`)
+	q = strings.ReplaceAll(q, `'`, `\'`)
+	return "'" + q[1:len(q)-1] + "'"
 }

@@ -108,7 +108,10 @@ func load(doc *yamlpos.Doc, opts LoadOptions) (*Model, []finding.Finding, error)
 	}
 	// Structural problems yamlpos.Value finds (duplicate keys, merge keys)
 	// are reported per file so that they name the right one.
-	if _, err := yamlpos.Value(mg.root); err != nil {
+	// The merged tree is converted once; only when it fails are the files
+	// converted one by one to find the culprit.
+	v, err := yamlpos.Value(mg.root)
+	if err != nil {
 		for _, f := range mg.allSources() {
 			if _, e := yamlpos.Value(f.doc.Root); e != nil {
 				return nil, nil, locateValueError(f.doc.File, e)
@@ -116,7 +119,6 @@ func load(doc *yamlpos.Doc, opts LoadOptions) (*Model, []finding.Finding, error)
 		}
 		return nil, nil, locateValueError(doc.File, err)
 	}
-	v, _ := yamlpos.Value(mg.root)
 	s, err := schemas.Compile(SchemaName)
 	if err != nil {
 		return nil, nil, err

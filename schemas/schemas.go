@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -129,7 +130,9 @@ func ValidateValue(s *jsonschema.Schema, v any, doc *yamlpos.Doc) []*Violation {
 			continue
 		}
 		seen[key] = true
-		out = append(out, locateAll(doc, leaf)...)
+		one := *leaf
+		one.InstanceLocation = unescapePointer(leaf.InstanceLocation)
+		out = append(out, locateAll(doc, &one)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {
@@ -138,6 +141,23 @@ func ValidateValue(s *jsonschema.Schema, v any, doc *yamlpos.Doc) []*Violation {
 		return out[i].Column < out[j].Column
 	})
 	return out
+}
+
+// unescapePointer undoes the URL path escaping jsonschema/v5 applies to
+// each token of an instance location (a key "credential stuffing" arrives
+// as "credential%20stuffing"), leaving a plain JSON pointer whose tokens
+// use only the ~0 and ~1 escapes. A token that does not unescape is kept.
+func unescapePointer(p string) string {
+	if !strings.Contains(p, "%") {
+		return p
+	}
+	toks := strings.Split(p, "/")
+	for i, t := range toks {
+		if u, err := url.PathUnescape(t); err == nil {
+			toks[i] = u
+		}
+	}
+	return strings.Join(toks, "/")
 }
 
 func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
@@ -208,6 +228,15 @@ func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
 				n = k
 			}
 			msg = fmt.Sprintf("unknown field %q (custom fields must start with x-)", name)
+		}
+	}
+	// A propertyNames error is about the key, not its value.
+	if strings.Contains(leaf.KeywordLocation, "/propertyNames/") {
+		if i := strings.LastIndexByte(leaf.InstanceLocation, '/'); i >= 0 {
+			name := strings.ReplaceAll(strings.ReplaceAll(leaf.InstanceLocation[i+1:], "~1", "/"), "~0", "~")
+			if k := yamlpos.KeyNode(yamlpos.Lookup(doc.Root, leaf.InstanceLocation[:i]), name); k != nil {
+				n = k
+			}
 		}
 	}
 	if n != nil {

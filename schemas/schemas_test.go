@@ -62,3 +62,38 @@ func TestRefsNeverLeaveTheBinary(t *testing.T) {
 		t.Fatal("opened a schema that is not embedded")
 	}
 }
+
+// TestKeysWithSpacesAndEscapes: instance locations reach messages and
+// positions unescaped, whatever the key contains (the validator escapes
+// pointer tokens like URL paths).
+func TestKeysWithSpacesAndEscapes(t *testing.T) {
+	src := `dtmVersion: "0.1"
+model:
+  controlCategoryNotes:
+    credential stuffing: note
+    "100%25 a/b~c": note
+`
+	doc, err := yamlpos.Parse("tm.yaml", []byte(src), yamlpos.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := Validate("threatmodel.schema.json", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{
+		"model.controlCategoryNotes.credential stuffing": 4,
+		"model.controlCategoryNotes.100%25 a/b~c":        5,
+	}
+	for _, v := range vs {
+		if strings.Contains(v.Path, "%20") || strings.Contains(v.Path, "~1") || strings.Contains(v.Path, "%2F") {
+			t.Errorf("escaped path %q", v.Path)
+		}
+		if l, ok := want[v.Path]; ok && v.Line == l && v.Column == 5 {
+			delete(want, v.Path)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not located at their keys: %v; got %v", want, vs)
+	}
+}

@@ -110,34 +110,38 @@ func Build(ctx context.Context, e *Evidence, outDir string) (*Result, error) {
 		}
 		fonts.Regular = b
 	}
-	pdfBytes, st, err := e.Document(fonts).Bytes(ctx)
+	zipName := ecopy.SanitizeDescription(e.Project.Device.Name+" "+e.Project.Device.SoftwareVersion) + " machine-readable files.zip"
+	if err := ecopy.CheckChars(zipName); err != nil {
+		return nil, fmt.Errorf("zip name: %w", err)
+	}
+	zipPath := ecopy.MiscFiles + "/" + zipName
+	if errs := ecopy.CheckLayout([]string{pdfName, zipPath}); len(errs) > 0 {
+		return nil, fmt.Errorf("eCopy layout: %w", errors.Join(errs...))
+	}
+	zipBytes, entries, err := e.zip()
+	if err != nil {
+		return nil, err
+	}
+	doc := e.Document(fonts)
+	man := e.manifest(entries)
+	// From here on only doc and man are used: the evidence (threat-model
+	// YAML trees, SBOM) can be collected while the PDF is laid out, which
+	// bounds the peak memory of large packs when the caller has let go
+	// of e too.
+	e = nil
+	pdfBytes, st, err := doc.Bytes(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("render the pack PDF: %w", err)
 	}
 	if st.Bytes > 50<<20 {
 		return nil, fmt.Errorf("the pack PDF is %d MB; eCopy EC-8 limits each PDF to 50 MB", st.Bytes>>20)
 	}
-	zipName := ecopy.SanitizeDescription(e.Project.Device.Name+" "+e.Project.Device.SoftwareVersion) + " machine-readable files.zip"
-	if err := ecopy.CheckChars(zipName); err != nil {
-		return nil, fmt.Errorf("zip name: %w", err)
+	files := map[string][]byte{pdfName: pdfBytes, zipPath: zipBytes}
+	man.Pages = st.Pages
+	for n, b := range files {
+		man.Outputs = append(man.Outputs, OutputFile{Path: n, SHA256: sum(b), Size: int64(len(b))})
 	}
-	zipBytes, entries, err := e.zip()
-	if err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{
-		pdfName:                         pdfBytes,
-		ecopy.MiscFiles + "/" + zipName: zipBytes,
-	}
-	var layout []string
-	for p := range files {
-		layout = append(layout, p)
-	}
-	sort.Strings(layout)
-	if errs := ecopy.CheckLayout(layout); len(errs) > 0 {
-		return nil, fmt.Errorf("eCopy layout: %w", errors.Join(errs...))
-	}
-	man := e.manifest(files, entries, st.Pages)
+	sort.Slice(man.Outputs, func(i, j int) bool { return man.Outputs[i].Path < man.Outputs[j].Path })
 	mb, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
 		return nil, err
@@ -336,7 +340,9 @@ func summary(fs []finding.Finding) report.Summary {
 	return report.Summary{Errors: c[finding.Error], Warnings: c[finding.Warning], Info: c[finding.Info]}
 }
 
-func (e *Evidence) manifest(files map[string][]byte, entries []OutputFile, pages int) Manifest {
+// manifest fills everything but the outputs and the page count, which
+// Build adds once the PDF is rendered.
+func (e *Evidence) manifest(entries []OutputFile) Manifest {
 	m := Manifest{
 		ManifestVersion: ManifestVersion,
 		Tool:            "premarket",
@@ -349,13 +355,8 @@ func (e *Evidence) manifest(files map[string][]byte, entries []OutputFile, pages
 		InputsDigest:    e.InputsDigest(),
 		Inputs:          append([]Input{}, e.Inputs...),
 		ZipEntries:      entries,
-		Pages:           pages,
 		Gaps:            []ManifestGap{},
 	}
-	for n, b := range files {
-		m.Outputs = append(m.Outputs, OutputFile{Path: n, SHA256: sum(b), Size: int64(len(b))})
-	}
-	sort.Slice(m.Outputs, func(i, j int) bool { return m.Outputs[i].Path < m.Outputs[j].Path })
 	m.Findings.SBOM = summary(e.SBOMFindings)
 	m.Findings.ThreatModel = summary(e.TMFindings)
 	for _, g := range e.Gaps {

@@ -106,27 +106,30 @@ func runPack(ctx context.Context, stderr io.Writer, g *globalOptions, f *packFla
 		// every Collect error is about an input: unreadable or invalid
 		return &exitError{code: exitUsage, err: err}
 	}
-	res, err := pack.Build(ctx, e, f.out)
-	if err != nil {
-		return err
-	}
-	if !g.quiet {
-		fmt.Fprintf(stderr, "premarket: wrote %s (%d pages), %s and %s in %s\n", res.PDF, res.Pages, res.Zip, res.Manifest, time.Since(start).Round(time.Millisecond))
-		fmt.Fprintf(stderr, "premarket: SBOM check %s; threat-model check %s\n", counts(e.SBOMFindings), counts(e.TMFindings))
-		if len(e.Gaps) > 0 {
-			var ids []string
-			for _, gp := range e.Gaps {
-				ids = append(ids, gp.ID)
-			}
-			fmt.Fprintf(stderr, "premarket: %d gaps marked in the pack: %s\n", len(e.Gaps), strings.Join(uniqStrings(ids), ", "))
-		}
-	}
+	// What the exit code and the summary need is taken before Build, so
+	// that the evidence can be freed while the PDF is laid out.
 	failed := false
 	switch f.failOn {
 	case "errors":
 		failed = e.Failed()
 	case "missing":
 		failed = e.Failed() || len(e.Gaps) > 0
+	}
+	summary := fmt.Sprintf("premarket: SBOM check %s; threat-model check %s\n", counts(e.SBOMFindings), counts(e.TMFindings))
+	var gapIDs []string
+	for _, gp := range e.Gaps {
+		gapIDs = append(gapIDs, gp.ID)
+	}
+	res, err := pack.Build(ctx, e, f.out)
+	if err != nil {
+		return err
+	}
+	if !g.quiet {
+		fmt.Fprintf(stderr, "premarket: wrote %s (%d pages), %s and %s in %s\n", res.PDF, res.Pages, res.Zip, res.Manifest, time.Since(start).Round(time.Millisecond))
+		fmt.Fprint(stderr, summary)
+		if len(gapIDs) > 0 {
+			fmt.Fprintf(stderr, "premarket: %d gaps marked in the pack: %s\n", len(gapIDs), strings.Join(uniqStrings(gapIDs), ", "))
+		}
 	}
 	if failed {
 		if !g.quiet {

@@ -74,6 +74,9 @@ func (d *Document) Bytes(ctx context.Context) ([]byte, Stats, error) {
 		if prev != nil && res.pages == prev.pages && slices.Equal(res.headPages, prev.headPages) {
 			return res.pdf, Stats{Pages: res.pages, Bytes: int64(len(res.pdf)), Passes: pass}, nil
 		}
+		// Only the page numbers of a pass that is not the last are needed:
+		// drop its bytes now rather than hold two whole PDFs at once.
+		res.pdf = nil
 		prev = res
 	}
 	return nil, Stats{}, fmt.Errorf("pdf layout did not settle after %d passes (table of contents page numbers keep moving)", maxPasses)
@@ -191,7 +194,10 @@ func (d *Document) renderPass(ctx context.Context, fonts [nStyles][]byte, faces 
 	f.SetCatalogSort(true)
 	f.SetCreationDate(o.Created.UTC())
 	f.SetModificationDate(o.Created.UTC())
-	f.SetCompression(true)
+	// The first pass only measures (its bytes are discarded), so it skips
+	// compression: fpdf allocates a new deflate writer per page, which
+	// dominates the memory churn of long documents.
+	f.SetCompression(prev != nil)
 	f.SetMargins(MarginLeft, MarginTop, MarginRight)
 	f.SetAutoPageBreak(false, MarginBottom)
 	f.SetCellMargin(0)

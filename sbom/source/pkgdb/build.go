@@ -176,13 +176,29 @@ func componentType(p *Package) sbom.ComponentType {
 	return sbom.TypeLibrary
 }
 
-// sourceName is the source package name as the PURL upstream qualifier
-// and the CPE lookup use it. OpenWrt control files write Source as a
+// sourceName is the source package name as the CPE lookup and the
+// premarket:pkgdb:source property use it. OpenWrt control files write Source as a
 // path in the build tree ("package/libs/openssl"); its last element is
 // the source package.
+//
+// rpm records the source rpm's file name ("openssl-1.0.2k-12.el7.src.rpm");
+// its name is what remains without ".src.rpm" and the last two
+// "-"-separated parts (version and release).
 func sourceName(p *Package) string {
-	if p.Type == Opkg && strings.Contains(p.Source, "/") {
+	switch {
+	case p.Type == Opkg && strings.Contains(p.Source, "/"):
 		return path.Base(p.Source)
+	case p.Type == RPM:
+		s := strings.TrimSuffix(strings.TrimSuffix(p.Source, ".rpm"), ".src")
+		s = strings.TrimSuffix(s, ".nosrc")
+		for range 2 {
+			i := strings.LastIndexByte(s, '-')
+			if i <= 0 {
+				return ""
+			}
+			s = s[:i]
+		}
+		return s
 	}
 	return p.Source
 }

@@ -100,3 +100,7 @@ func prop(c *sbom.Component, name string) string {
 	v, _ := c.Property(name)
 	return v
 }
+
+func fileAt(root, name string) *imagescan.File {
+	return &imagescan.File{Path: root + "!" + name, Name: name, Root: root}
+}

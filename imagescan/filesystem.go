@@ -32,8 +32,8 @@ type raStorage struct {
 }
 
 func (r raStorage) Stat() (fs.FileInfo, error) { return raInfo{size: r.Size()}, nil }
-func (r raStorage) Close() error                { return nil }
-func (r raStorage) Sys() (*os.File, error)      { return nil, backend.ErrNotSuitable }
+func (r raStorage) Close() error               { return nil }
+func (r raStorage) Sys() (*os.File, error)     { return nil, backend.ErrNotSuitable }
 func (r raStorage) Writable() (backend.WritableFile, error) {
 	return nil, backend.ErrIncorrectOpenMode
 }

@@ -119,7 +119,8 @@ func (s *scanner) scanUImage(root string, ra io.ReaderAt, size int64, depth int)
 // it with the named method, and visits it (then looks inside it) as the
 // file name of container root.
 func (s *scanner) payload(root, name string, r io.Reader, csize int64, comp string, depth int) {
-	name, p := s.entry(root, name)
+	name, _ = entryName(name)
+	p := root + "!" + name
 	if !s.addEntry(p) {
 		return
 	}
@@ -153,8 +154,8 @@ const (
 	fdtEnd       = 9
 	fdtMaxDepth  = 64
 	fdtMaxName   = 1024
-	fdtMaxProp   = 4096      // larger property values are skipped, except data
-	fdtMaxStr    = 1 << 20   // strings block
+	fdtMaxProp   = 4096    // larger property values are skipped, except data
+	fdtMaxStr    = 1 << 20 // strings block
 	fdtHeaderLen = 40
 )
 

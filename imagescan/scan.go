@@ -308,6 +308,24 @@ func (s *scanner) entry(root, stored string) (name, p string) {
 	return name, p
 }
 
+// ScanReaderAt is Scan for a blob that is already open or in memory (an
+// upload, a fuzz input): name plays the part of the input path in
+// provenance paths.
+func ScanReaderAt(ctx context.Context, name string, ra io.ReaderAt, size int64, opts Options, v Visitor) (*Result, error) {
+	if v == nil {
+		return nil, errors.New("imagescan: nil visitor")
+	}
+	s := &scanner{ctx: ctx, lim: opts.Limits.withDefaults(), v: v, progress: opts.Progress}
+	err := s.scanBlob(name, ra, size)
+	if err == nil {
+		err = s.err
+	}
+	if s.progress != nil {
+		s.progress(s.ptotal, s.ptotal)
+	}
+	return &s.res, err
+}
+
 // scanInputFile scans a file given as input.
 func (s *scanner) scanInputFile(input string, size int64) error {
 	f, err := os.Open(input)
@@ -315,6 +333,11 @@ func (s *scanner) scanInputFile(input string, size int64) error {
 		return fmt.Errorf("imagescan: %w", err)
 	}
 	defer f.Close()
+	return s.scanBlob(input, f, size)
+}
+
+// scanBlob scans one input blob: a container, or else a single file.
+func (s *scanner) scanBlob(input string, f io.ReaderAt, size int64) error {
 	s.ptotal = size
 	ra := &progressReaderAt{ra: f, s: s}
 	head := make([]byte, min(size, headSize))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the file-system test images for imagescan from one small tree.
-# Needs Debian's squashfs-tools, e2fsprogs, dosfstools, mtools and xorriso:
-#   apt-get install -y squashfs-tools e2fsprogs dosfstools mtools xorriso
+# Needs Debian's squashfs-tools, e2fsprogs, dosfstools, mtools, xorriso, bzip2:
+#   apt-get install -y squashfs-tools e2fsprogs dosfstools mtools xorriso bzip2
 # The outputs are committed, so the tests do not need these tools.
 # Large, mostly empty images are stored gzip-compressed (the scanner
 # decompresses them in memory, which also tests nesting).
@@ -27,7 +27,7 @@ done
 
 mkfs.ext4 -q -F -b 1024 -O ^has_journal -N 32 -U 11111111-2222-3333-4444-555555555555 \
 	-E root_owner=0:0,hash_seed=11111111-2222-3333-4444-555555555555 \
-	-d "$tree" "$work/ext4.img" 1024
+	-d "$tree" "$work/ext4.img" 1024 >/dev/null 2>&1
 gzip -9 -n -c "$work/ext4.img" > ext4.img.gz
 
 # FAT has no symlinks; mtools copies the regular files.
@@ -42,6 +42,10 @@ fat() { # fat NAME MKFS-ARGS SIZE-KB
 fat fat12.img "-F 12" 256
 fat fat16.img "-F 16 -s 1" 4200
 fat fat32.img "-F 32 -s 1" 34000
+
+# bzip2 has no writer in Go's standard library.
+tar --sort=name --mtime=@1700000000 --owner=0 --group=0 --numeric-owner \
+	-C "$tree" -cf - . | bzip2 -9 > tree.tar.bz2
 
 xorriso -as mkisofs -quiet -R -V TESTISO -o "$work/tree.iso" "$tree" 2>/dev/null
 gzip -9 -n -c "$work/tree.iso" > iso9660.iso.gz

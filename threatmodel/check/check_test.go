@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/cvss"
 	"github.com/premarket/premarket/finding"
 	"github.com/premarket/premarket/threatmodel"
 )
@@ -178,29 +179,37 @@ func TestRulesHaveHelp(t *testing.T) {
 	}
 }
 
+// TestExploitabilityBands maps the cvss package's unrounded sub-scores
+// through a model's band table: bounds are exclusive upper bounds, and a
+// malformed table derives no level (TM-RISK-001 reports it instead).
 func TestExploitabilityBands(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	m := &threatmodel.Model{}
+	m.RiskMethod.Exploitability.Levels = []string{"low", "moderate", "high"}
+	m.RiskMethod.Exploitability.Derivation = &struct {
+		Method string             `yaml:"method"`
+		Bands  []threatmodel.Band `yaml:"bands"`
+	}{Method: "cvss-exploitability-bands", Bands: []threatmodel.Band{{Level: "low", Below: f(1.0)}, {Level: "moderate", Below: f(2.23)}, {Level: "high"}}}
+	r := (&checker{m: m}).method()
 	for _, c := range []struct {
 		v    string
-		want float64
+		want string
 	}{
-		{"CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:L/I:H/A:H", 2.84},
-		{"CVSS:3.1/AV:A/AC:H/PR:H/UI:R/S:U/C:L/I:H/A:H", 0.38},
-		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H", 2.22},
-		{"CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 0.91},
-		{"CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:C/C:H/I:H/A:H", 2.29},
-		{"CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 2.22},
+		{"CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:L/I:H/A:H", "high"},                        // 2.835
+		{"CVSS:3.1/AV:A/AC:H/PR:H/UI:R/S:U/C:L/I:H/A:H", "low"},                         // 0.384
+		{"CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "low"},                         // 0.907
+		{"CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:C/C:H/I:H/A:H", "high"},                        // 2.295 (PR:H weighs 0.50 when S:C)
+		{"CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H", "moderate"},                    // 1.234
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H", "moderate"},                    // 2.2212: unrounded, below 2.23 (Roundup would give 2.3)
+		{"CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", "moderate"}, // AT:P counts as AC:H
 	} {
-		v, err := parseVector(c.v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := v.Exploitability(); got < c.want-0.005 || got > c.want+0.005 {
-			t.Errorf("%s: %.3f, want %.2f", c.v, got, c.want)
+		v := cvss.MustParse(c.v)
+		if got := r.band(v.Exploitability()); got != c.want {
+			t.Errorf("%s: sub-score %.4f in band %q, want %q", c.v, v.Exploitability(), got, c.want)
 		}
 	}
-	for _, bad := range []string{"CVSS:3.0/AV:N", "CVSS:3.1/AC:L/AV:N/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H", "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/ZZ:Q"} {
-		if _, err := parseVector(bad); err == nil {
-			t.Errorf("%s: want error", bad)
-		}
+	m.RiskMethod.Exploitability.Derivation.Bands[1].Below = f(0.5) // bounds no longer ascend
+	if got := (&checker{m: m}).method().band(1.5); got != "" {
+		t.Errorf("malformed table derived %q", got)
 	}
 }

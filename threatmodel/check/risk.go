@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/premarket/premarket/cvss"
 	"github.com/premarket/premarket/threatmodel"
 )
 
@@ -11,9 +12,11 @@ const unassessed = "unassessed"
 
 // riskMethod is the declared method, indexed.
 type riskMethod struct {
-	levels   map[string]int // exploitability level -> column
-	names    []string
-	bands    []threatmodel.Band
+	levels map[string]int // exploitability level -> column
+	names  []string
+	// bands is the derivation table as cvss bands; nil when the model's
+	// table is malformed (TM-RISK-001 reports it and no level is derived).
+	bands    []cvss.Band
 	useBands bool
 	worst    bool
 	severity map[string]int // severity -> rank (declared order, mildest first)
@@ -30,7 +33,18 @@ func (c *checker) method() *riskMethod {
 		r.levels[l] = i
 	}
 	if d := rm.Exploitability.Derivation; d != nil && d.Method == "cvss-exploitability-bands" {
-		r.useBands, r.bands = true, d.Bands
+		r.useBands = true
+		names := make([]string, len(d.Bands))
+		var below []float64
+		for i, b := range d.Bands {
+			names[i] = b.Level
+			if b.Below != nil {
+				below = append(below, *b.Below)
+			}
+		}
+		if bs, err := cvss.BandsFromUpperBounds(names, below); err == nil && len(below) == len(d.Bands)-1 && d.Bands[len(d.Bands)-1].Below == nil {
+			r.bands = bs
+		}
 	}
 	r.worst = rm.Exploitability.PremarketPolicy == "worst-case"
 	for i, l := range rm.SafetySeverity.Levels {
@@ -44,14 +58,11 @@ func (c *checker) method() *riskMethod {
 	return r
 }
 
-// band maps an unrounded exploitability sub-score to a level.
+// band maps an unrounded exploitability sub-score to a level ("" when the
+// table is malformed).
 func (r *riskMethod) band(score float64) string {
-	for _, b := range r.bands {
-		if b.Below == nil || score < *b.Below {
-			return b.Level
-		}
-	}
-	return ""
+	lvl, _ := cvss.BandOf(r.bands, score)
+	return lvl
 }
 
 // checkRiskMethod validates the declared method itself (TM-RISK-001).
@@ -180,13 +191,13 @@ func (c *checker) point(r *riskMethod, t *threatmodel.Threat, which string, p *t
 		c.add("TM-RISK-002", t.Pos.Field(base+".evaluation"), t.ID, "threat %s: %s evaluation says %s but the acceptance matrix gives %s; correct the evaluation or the levels", t.ID, which, p.Evaluation, cell)
 	}
 	justified := !placeholder(ex.Rationale)
-	var vecs []*vector
+	var vecs []cvss.Vector
 	for _, f := range []struct{ field, s string }{{"cvss", ex.CVSS}, {"cvss4", ex.CVSS4}} {
 		if f.s == "" {
 			continue
 		}
 		at := t.Pos.Field(base + ".exploitability." + f.field)
-		v, err := parseVector(f.s)
+		v, err := cvss.Parse(f.s)
 		if err != nil {
 			c.add("TM-CVSS-001", at, t.ID, "threat %s: %v; write a complete, valid vector", t.ID, err)
 			continue
@@ -195,16 +206,16 @@ func (c *checker) point(r *riskMethod, t *threatmodel.Threat, which string, p *t
 		if r.useBands && ex.Level != unassessed && !justified {
 			score := v.Exploitability()
 			if lvl := r.band(score); lvl != "" && lvl != ex.Level {
-				c.add("TM-CVSS-002", at, t.ID, "threat %s: %s exploitability sub-score %.2f of %s falls in band %q but the stated level is %q; fix the level or vector, or give exploitability.rationale",
+				c.add("TM-CVSS-002", at, t.ID, "threat %s: %s exploitability sub-score %.3f (unrounded) of %s falls in band %q but the stated level is %q; fix the level or vector, or give exploitability.rationale",
 					t.ID, which, score, f.field, lvl, ex.Level)
 			}
 		}
 		if which == "pre" && r.worst {
-			if tm := v.TemporalMetrics(); len(tm) > 0 {
+			if tm := temporalMetrics(v); len(tm) > 0 {
 				c.add("TM-CVSS-006", at, t.ID, "threat %s: pre-mitigation %s sets %s, but premarketPolicy is worst-case; remove the threat/temporal metrics", t.ID, f.field, strings.Join(tm, ", "))
 			}
 		}
-		if sm := v.SafetyMetrics(); len(sm) > 0 && p.Safety == nil {
+		if sm := safetyMetrics(v); len(sm) > 0 && p.Safety == nil {
 			c.add("TM-SAFETY-002", at, t.ID, "threat %s: %s vector has %s (impact on safety) but the %s point has no safety block; use safety with severity and hazardRef", t.ID, which, strings.Join(sm, ", "), which)
 		}
 		c.attackVector(t, which, at, v, justified)
@@ -215,7 +226,7 @@ func (c *checker) point(r *riskMethod, t *threatmodel.Threat, which string, p *t
 }
 
 // attackVector compares AV with the entry points and the threat actor.
-func (c *checker) attackVector(t *threatmodel.Threat, which string, at threatmodel.Pos, v *vector, justified bool) {
+func (c *checker) attackVector(t *threatmodel.Threat, which string, at threatmodel.Pos, v cvss.Vector, justified bool) {
 	av := v.AttackVector()
 	max, n := -1, 0
 	for _, id := range t.EntryPoints {
@@ -309,8 +320,8 @@ func (c *checker) evaluate(r *riskMethod, t *threatmodel.Threat) {
 // post-mitigation exploitability sub-score is lower: a measurable
 // reduction even when the level stays in the same band.
 func scoreDrops(pre, post *threatmodel.RiskPoint) bool {
-	a, err1 := parseVector(pre.Exploitability.CVSS)
-	b, err2 := parseVector(post.Exploitability.CVSS)
+	a, err1 := cvss.Parse(pre.Exploitability.CVSS)
+	b, err2 := cvss.Parse(post.Exploitability.CVSS)
 	return err1 == nil && err2 == nil && b.Exploitability() < a.Exploitability()
 }
 

@@ -13,6 +13,8 @@ import (
 
 	"github.com/premarket/premarket/finding"
 	"github.com/premarket/premarket/pack"
+	"github.com/premarket/premarket/report"
+	tmcheck "github.com/premarket/premarket/threatmodel/check"
 )
 
 type packFlags struct {
@@ -21,6 +23,7 @@ type packFlags struct {
 	failOn  string
 	font    string
 	spdx    bool
+	sarif   string
 }
 
 func newPackCmd(g *globalOptions) *cobra.Command {
@@ -39,6 +42,11 @@ traceability matrix, and write an eCopy-ready folder:
                                     traceability matrix, threat model files
   OUTDIR/manifest.json              every input and output with SHA-256 and size,
                                     tool version, catalog edition, timestamp
+
+--sarif FILE also writes the threat-model findings shown in the pack as SARIF
+2.1.0 (the renderer and rules of 'threatmodel check --format sarif'), for
+GitHub code scanning; the model's SBOM references are resolved against the
+SBOM the pack generated, so the SARIF and the PDF agree.
 
 Missing inputs (no threat model, no components.yaml, labeling items not
 listed) do not stop the pack: each gap is marked in the PDF and listed in the
@@ -73,6 +81,7 @@ then byte-identical across runs, and the manifest's timestamp is that time.
 	fl.StringVar(&f.failOn, "fail-on", "errors", "exit 1 on: none, errors or missing")
 	fl.StringVar(&f.font, "font", "", "TrueType font file (.ttf) to use for all text instead of the embedded Go fonts")
 	fl.BoolVar(&f.spdx, "spdx", false, "also write an SPDX SBOM (not implemented yet)")
+	fl.StringVar(&f.sarif, "sarif", "", "also write the threat-model findings as SARIF 2.1.0 to this file (for code scanning; keep it outside --out)")
 	return c
 }
 
@@ -120,9 +129,23 @@ func runPack(ctx context.Context, stderr io.Writer, g *globalOptions, f *packFla
 	for _, gp := range e.Gaps {
 		gapIDs = append(gapIDs, gp.ID)
 	}
+	var sarif *report.Report
+	if f.sarif != "" {
+		inputs := []string{}
+		if e.ModelPath != "" {
+			inputs = append(inputs, e.Project.ThreatModel.Path)
+		}
+		r := report.New("premarket", toolVersion(), string(prof.ThreatModel), inputs, e.TMFindings, nil, finding.Fails(e.TMFindings, finding.Error))
+		sarif = &r
+	}
 	res, err := pack.Build(ctx, e, f.out)
 	if err != nil {
 		return err
+	}
+	if sarif != nil {
+		if err := writeFindings(g, "sarif", f.sarif, io.Discard, *sarif, tmcheck.Rules()); err != nil {
+			return err
+		}
 	}
 	if !g.quiet {
 		fmt.Fprintf(stderr, "premarket: wrote %s (%d pages), %s and %s in %s\n", res.PDF, res.Pages, res.Zip, res.Manifest, time.Since(start).Round(time.Millisecond))

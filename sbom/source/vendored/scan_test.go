@@ -134,19 +134,19 @@ func testTree(t *testing.T) string {
 		"rtos/FreeRTOS-Kernel/include/task.h": "#define tskKERNEL_VERSION_NUMBER \"V10.5.1\"\n#define tskKERNEL_VERSION_MAJOR 10\n",
 		"rtos/FreeRTOS-Kernel/tasks.c":        "/* tasks */\n",
 		// FatFs R0.15, and a lone ff.h copy without ff.c (not the library).
-		"fs/fatfs/source/ff.h":  "/  FatFs - Generic FAT Filesystem module  R0.15   /\n#ifndef FF_DEFINED\n#define FF_DEFINED\t80286\t/* Revision ID */\n",
-		"fs/fatfs/source/ff.c":  "#include \"ff.h\"\n#if FF_DEFINED != 80286\n#error\n#endif\n",
-		"src/app/include/ff.h":  "#define FF_DEFINED 1 /* our own flag */\n",
-		"fs/oldfat/src/ff.h":    "/  FatFs - Generic FAT Filesystem module  R0.14a   /\n#define FF_DEFINED\t80196\n",
-		"fs/oldfat/src/ff.c":    "",
-		"fs/unknownfat/ff.h":    "#define FF_DEFINED\t12345\n",
-		"fs/unknownfat/ff.c":    "",
-		"fs/littlefs/lfs.h":     lfsH,
-		"fs/littlefs/lfs.c":     lfsC,
-		"fs/littlefs.tar.gz":    string(tarGz(t, "littlefs-2.9/", map[string]string{"lfs.h": lfsH, "lfs.c": lfsC})),
-		"lib/cJSON/cJSON.h":     cjsonH,
-		"lib/cJSON/cJSON.c":     cjsonC + "/* local fix */\n",
-		"lib/cJSON/extra.c":     "",
+		"fs/fatfs/source/ff.h":            "/  FatFs - Generic FAT Filesystem module  R0.15   /\n#ifndef FF_DEFINED\n#define FF_DEFINED\t80286\t/* Revision ID */\n",
+		"fs/fatfs/source/ff.c":            "#include \"ff.h\"\n#if FF_DEFINED != 80286\n#error\n#endif\n",
+		"src/app/include/ff.h":            "#define FF_DEFINED 1 /* our own flag */\n",
+		"fs/oldfat/src/ff.h":              "/  FatFs - Generic FAT Filesystem module  R0.14a   /\n#define FF_DEFINED\t80196\n",
+		"fs/oldfat/src/ff.c":              "",
+		"fs/unknownfat/ff.h":              "#define FF_DEFINED\t12345\n",
+		"fs/unknownfat/ff.c":              "",
+		"fs/littlefs/lfs.h":               lfsH,
+		"fs/littlefs/lfs.c":               lfsC,
+		"fs/littlefs.tar.gz":              string(tarGz(t, "littlefs-2.9/", map[string]string{"lfs.h": lfsH, "lfs.c": lfsC})),
+		"lib/cJSON/cJSON.h":               cjsonH,
+		"lib/cJSON/cJSON.c":               cjsonC + "/* local fix */\n",
+		"lib/cJSON/extra.c":               "",
 		"lib/cJSON/" + PristineSHA256File: sha(cjsonH) + "  cJSON.h\n" + sha(cjsonC) + " *cJSON.c\n" + sha("x") + "  README.md\n",
 		// STM32F4 HAL driver 1.8.3.
 		"Drivers/STM32F4xx_HAL_Driver/Src/stm32f4xx_hal.c": "#define __STM32F4xx_HAL_VERSION_MAIN   (0x01U) /*!< [31:24] main version */\n" +
@@ -162,7 +162,7 @@ func testTree(t *testing.T) string {
 		"tools/VERSION": "VERSION_MAJOR = 1\nVERSION_MINOR = 0\nPATCHLEVEL = 0\n",
 		// ESP-IDF carrying its own lwIP (development version).
 		"esp-idf/components/esp_common/include/esp_idf_version.h": "#define ESP_IDF_VERSION_MAJOR   5\n#define ESP_IDF_VERSION_MINOR   1\n#define ESP_IDF_VERSION_PATCH   2\n",
-		"esp-idf/components/lwip/lwip/src/include/lwip/init.h":   fmt.Sprintf(lwipInit, 2, "0"),
+		"esp-idf/components/lwip/lwip/src/include/lwip/init.h":    fmt.Sprintf(lwipInit, 2, "0"),
 		// A library that redefines ESP-IDF's macros as a fallback.
 		"lib/compat/esp_idf_version.h": "#ifndef ESP_IDF_VERSION_MAJOR\n#define ESP_IDF_VERSION_MAJOR 3\n#endif\n",
 		// An unsubstituted template is not a version.

@@ -10,6 +10,8 @@ import (
 	"io"
 	"io/fs"
 	"strconv"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // maxLinkTarget bounds a symlink target read from an archive (PATH_MAX).
@@ -270,6 +272,8 @@ func (s *scanner) scanZip(root string, ra io.ReaderAt, size int64, depth int) {
 		s.skip(root, "corrupt zip: "+err.Error(), "")
 		return
 	}
+	// klauspost/compress inflates about twice as fast as compress/flate.
+	zr.RegisterDecompressor(zip.Deflate, flate.NewReader)
 	for _, f := range zr.File {
 		if s.stopped() {
 			return

@@ -397,6 +397,9 @@ func ReadGitlinks(data []byte, hashLen int) (map[string]string, error) {
 			}
 			off += 2
 		}
+		if off >= len(data) {
+			return nil, fmt.Errorf("git index: entry %d truncated", i)
+		}
 		var name string
 		if version == 4 {
 			strip, n := binary.Uvarint(data[off:])
@@ -411,9 +414,6 @@ func ReadGitlinks(data []byte, hashLen int) (map[string]string, error) {
 			name = prev[:len(prev)-int(strip)] + string(data[off:off+end])
 			off += end + 1
 		} else {
-			if off > len(data) {
-				return nil, fmt.Errorf("git index: entry %d truncated", i)
-			}
 			end := bytes.IndexByte(data[off:], 0)
 			if end < 0 {
 				return nil, fmt.Errorf("git index: entry %d: path not terminated", i)

@@ -76,8 +76,8 @@ func TestAPKRoot(t *testing.T) {
 
 func TestAPKErrors(t *testing.T) {
 	for in, want := range map[string]string{
-		"P:a\nbogus\n":        "line 2: expected \"X:value\"",
-		"V:1\n\nP:b\n":        "line 1: package entry has no P: (name) line",
+		"P:a\nbogus\n":         "line 2: expected \"X:value\"",
+		"V:1\n\nP:b\n":         "line 1: package entry has no P: (name) line",
 		"P:a\nV:1\n\nV:2\nA:x": "line 4: package entry has no P: (name) line",
 	} {
 		if _, err := ParseAPKInstalled([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {

@@ -13,6 +13,8 @@ type field struct {
 	key   string // as written
 	value string // continuation lines joined with "\n"
 	line  int
+	more  []string // continuation lines while parsing
+	size  int      // bytes of value and more
 }
 
 // stanza is one paragraph of a control file.
@@ -69,10 +71,11 @@ func parseStanzas(data []byte) ([]stanza, error) {
 				return nil, &syntaxError{Line: lineNo, Msg: "continuation line outside a field"}
 			}
 			f := &cur.fields[len(cur.fields)-1]
-			if len(f.value)+len(ln) > MaxLineLen*4 {
+			f.size += len(ln) + 1
+			if f.size > MaxLineLen*4 {
 				return nil, &syntaxError{Line: lineNo, Msg: fmt.Sprintf("field %s: %v", f.key, ErrTooLarge), Err: ErrTooLarge}
 			}
-			f.value += "\n" + string(bytes.TrimSpace(ln))
+			f.more = append(f.more, string(bytes.TrimSpace(ln)))
 			continue
 		}
 		colon := bytes.IndexByte(ln, ':')
@@ -90,7 +93,19 @@ func parseStanzas(data []byte) ([]stanza, error) {
 			out = append(out, stanza{line: lineNo})
 			cur = &out[len(out)-1]
 		}
-		cur.fields = append(cur.fields, field{key: key, value: string(bytes.TrimSpace(ln[colon+1:])), line: lineNo})
+		v := string(bytes.TrimSpace(ln[colon+1:]))
+		cur.fields = append(cur.fields, field{key: key, value: v, line: lineNo, size: len(v)})
+	}
+	// Join continuation lines once, so that a long multi-line field costs
+	// linear time.
+	for i := range out {
+		for j := range out[i].fields {
+			f := &out[i].fields[j]
+			if len(f.more) > 0 {
+				f.value = f.value + "\n" + strings.Join(f.more, "\n")
+				f.more = nil
+			}
+		}
 	}
 	return out, nil
 }

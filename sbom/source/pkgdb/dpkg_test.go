@@ -210,7 +210,7 @@ func TestDpkgStatusDAndDetect(t *testing.T) {
 	}
 	dpkg, opkg, apk := NewDpkgStatusReader(), NewOpkgStatusReader(), NewAPKInstalledReader()
 	for _, tc := range []struct {
-		in              string
+		in         string
 		dp, op, ap bool
 	}{
 		{stateStatus, true, false, false},

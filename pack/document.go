@@ -2,6 +2,7 @@ package pack
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,6 +88,15 @@ func statusCell(st string) pdf.Cell {
 		return pdf.Cell{Text: "Not applicable", Status: pdf.StatusNotApplicable}
 	}
 	return pdf.Cell{Text: "Missing", Status: pdf.StatusMissing}
+}
+
+// sentence capitalises the first letter of a message used as a sentence,
+// leaving file names such as premarket.yaml alone.
+func sentence(s string) string {
+	if s == "" || strings.HasPrefix(s, "premarket.yaml") || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func orDash(s string) string {
@@ -222,7 +232,7 @@ func (b *builder) checklist() {
 			if where != "" {
 				where += ". "
 			}
-			where += ds.Reason
+			where += sentence(ds.Reason)
 		}
 		page := pdf.Cell{Text: "-"}
 		if ds.Section != "" {
@@ -232,12 +242,12 @@ func (b *builder) checklist() {
 	}
 	b.para(fmt.Sprintf("Summary: %d provided, %d partial, %d missing, %d not applicable.", counts[project.StatusProvided], counts[project.StatusPartial], counts[project.StatusMissing], counts[project.StatusNotApplicable]))
 	b.d.Add(pdf.Table{Caption: "Documentation elements DOC-01 to DOC-19",
-		Columns: []pdf.Column{{Header: "ID", Width: 0.9}, {Header: "Element", Width: 2.2}, {Header: "Guidance", Width: 1.1}, {Header: "Status", Width: 1.2}, {Header: "Reference / reason", Width: 3}, {Header: "Status from", Width: 1.1}, {Header: "Page", Width: 0.7}},
+		Columns: []pdf.Column{{Header: "ID", Width: 0.9}, {Header: "Element", Width: 2.2}, {Header: "Guidance", Width: 1.1}, {Header: "Status", Width: 1.2}, {Header: "Reference / reason", Width: 3.1}, {Header: "Status from", Width: 1}, {Header: "Page", Width: 0.7}},
 		Rows:    rows, Size: 8.5})
 	if len(e.Gaps) > 0 {
 		var gr [][]pdf.Cell
 		for _, g := range e.Gaps {
-			gr = append(gr, []pdf.Cell{{Text: g.ID, Bold: true}, {Text: g.What}, {Text: orDash(g.Reason)}})
+			gr = append(gr, []pdf.Cell{{Text: g.ID, Bold: true}, {Text: g.What}, {Text: orDash(sentence(g.Reason))}})
 		}
 		b.d.Add(pdf.Table{Caption: fmt.Sprintf("Gaps: %d expected inputs or items missing", len(e.Gaps)),
 			Columns: []pdf.Column{{Header: "ID", Width: 1}, {Header: "Missing", Width: 3}, {Header: "Reason", Width: 4}}, Rows: gr})
@@ -503,7 +513,7 @@ func (b *builder) sbomSection() {
 		}
 		sr = append(sr, []pdf.Cell{{Text: s.ID, Bold: true}, {Text: s.Title}, {Text: fmt.Sprintf("%d / %d", s.Satisfied, s.Total), Align: "R"}, {Text: orDash(just), Align: "R"}, {Text: pct, Align: "R"}})
 	}
-	b.d.Add(pdf.Table{Caption: "Minimum elements: components satisfying each element", Columns: []pdf.Column{{Header: "Element", Width: 1}, {Header: "Title", Width: 3}, {Header: "Satisfied", Width: 1.2}, {Header: "Justified", Width: 1}, {Header: "Share", Width: 1}}, Rows: sr})
+	b.d.Add(pdf.Table{Caption: "Minimum elements: components satisfying each element", Columns: []pdf.Column{{Header: "Element", Width: 1}, {Header: "Title", Width: 3}, {Header: "Satisfied", Width: 1.2, Align: "R"}, {Header: "Justified", Width: 1, Align: "R"}, {Header: "Share", Width: 1, Align: "R"}}, Rows: sr})
 	// counts by type, licence, support level
 	byType, byLic, byLevel := map[string]int{}, map[string]int{}, map[string]int{}
 	var noID []*sbom.Component
@@ -667,25 +677,53 @@ func (b *builder) traceSection() {
 		return
 	}
 	mx := e.Trace()
+	// One row per threat: the matrix has one row per threat and control.
+	type agg struct {
+		id                                    string
+		controls, reqs, evidence, hazards, sw []string
+		unverified                            bool
+	}
+	var order []*agg
+	byID := map[string]*agg{}
+	add := func(l []string, v ...string) []string {
+		for _, x := range v {
+			if x != "" && !slices.Contains(l, x) {
+				l = append(l, x)
+			}
+		}
+		return l
+	}
+	for _, r := range mx.Rows {
+		a := byID[r.Threat]
+		if a == nil {
+			a = &agg{id: r.Threat}
+			byID[r.Threat] = a
+			order = append(order, a)
+		}
+		a.controls = add(a.controls, r.Control)
+		a.reqs = add(a.reqs, r.Requirements...)
+		a.evidence = add(a.evidence, r.Evidence...)
+		a.hazards = add(a.hazards, r.Hazards...)
+		a.sw = add(a.sw, r.SBOMComponents...)
+		if r.Control != "" && len(r.Evidence) == 0 {
+			a.unverified = true
+		}
+	}
 	var rows [][]pdf.Cell
 	var untraced []string
-	last := ""
-	for _, r := range mx.Rows {
-		id := r.Threat
-		if id == last {
-			id = ""
-		} else if r.Control != "" && len(r.Evidence) == 0 {
-			untraced = append(untraced, r.Threat)
+	for _, a := range order {
+		if a.unverified {
+			untraced = append(untraced, a.id)
 		}
-		last = r.Threat
-		rows = append(rows, []pdf.Cell{{Text: id, Bold: true}, {Text: orDash(r.Control)}, {Text: orDash(strings.Join(r.Requirements, ", "))}, {Text: orDash(strings.Join(r.Evidence, ", "))}, {Text: orDash(strings.Join(r.Hazards, ", "))}, {Text: orDash(strings.Join(r.SBOMComponents, ", ")), Mono: true}})
+		rows = append(rows, []pdf.Cell{{Text: a.id, Bold: true}, {Text: orDash(strings.Join(a.controls, ", "))}, {Text: orDash(strings.Join(a.reqs, ", "))}, {Text: orDash(strings.Join(a.evidence, ", "))}, {Text: orDash(strings.Join(a.hazards, ", "))}, {Text: orDash(strings.Join(a.sw, ", ")), Mono: true}})
 	}
-	b.d.Add(pdf.Table{Caption: "Threat -> control -> requirement -> verification -> hazard -> SBOM component",
-		Columns: []pdf.Column{{Header: "Threat", Width: 0.8}, {Header: "Control", Width: 0.9}, {Header: "Requirements", Width: 1.3}, {Header: "Verification", Width: 1.2}, {Header: "Hazards", Width: 0.9}, {Header: "SBOM components", Width: 3}},
+	b.d.Add(pdf.Table{Caption: "Threat -> controls -> requirements -> verification -> hazards -> SBOM components",
+		Columns: []pdf.Column{{Header: "Threat", Width: 0.7}, {Header: "Controls", Width: 1.1}, {Header: "Requirements", Width: 1.3}, {Header: "Verification", Width: 1.1}, {Header: "Hazards", Width: 0.8}, {Header: "SBOM components", Width: 3}},
 		Rows:    rows, Zebra: true, Size: 7.5})
 	if len(untraced) > 0 {
-		b.para(fmt.Sprintf("Threat-control links without verification evidence (%d): %s.", len(untraced), shortList(untraced, 60)))
+		b.para(fmt.Sprintf("Threats with a control that has no verification evidence (%d): %s.", len(untraced), shortList(untraced, 60)))
 	}
+	b.para("The full matrix (one row per threat and control, with control status and Appendix 1 categories) is check-results/trace.json in the MISC FILES zip.")
 }
 
 func shortList(l []string, n int) string {
@@ -1039,13 +1077,16 @@ func (b *builder) findingsSection() {
 			sev = pdf.Cell{Text: "Warning", Status: pdf.StatusPartial}
 		}
 		loc := f.Location.File
+		if loc != "" && exists(loc) {
+			loc = e.rel(loc)
+		}
 		if f.Location.Line > 0 {
 			loc += ":" + strconv.Itoa(f.Location.Line)
 		}
 		rows = append(rows, []pdf.Cell{sev, {Text: f.RuleID, Mono: true}, {Text: orDash(f.Catalog)}, {Text: orDash(f.Subject)}, {Text: f.Message}, {Text: orDash(loc), Mono: true}})
 	}
 	b.d.Add(pdf.Table{Caption: fmt.Sprintf("Open findings: %d errors and warnings", len(open)),
-		Columns: []pdf.Column{{Header: "Severity", Width: 0.9}, {Header: "Rule", Width: 1.5}, {Header: "Catalog", Width: 0.8}, {Header: "Subject", Width: 1}, {Header: "Message", Width: 3.6}, {Header: "Location", Width: 1.3}},
+		Columns: []pdf.Column{{Header: "Severity", Width: 0.9}, {Header: "Rule", Width: 1.5}, {Header: "Catalog", Width: 0.8}, {Header: "Subject", Width: 1}, {Header: "Message", Width: 3.4}, {Header: "Location", Width: 1.5}},
 		Rows:    rows, Size: 7.5})
 	if len(open) > len(shown) {
 		b.para(fmt.Sprintf("%d more findings are listed in check-results/ in the MISC FILES zip.", len(open)-len(shown)))
@@ -1068,6 +1109,6 @@ func (b *builder) docControl() {
 	for _, in := range e.Inputs {
 		rows = append(rows, []pdf.Cell{{Text: in.Role}, {Text: in.Path, Mono: true}, {Text: strconv.FormatInt(in.Size, 10), Align: "R"}, {Text: in.SHA256, Mono: true}})
 	}
-	b.d.Add(pdf.Table{Caption: "Inputs (SHA-256)", Columns: []pdf.Column{{Header: "Role", Width: 1}, {Header: "Path", Width: 2.2}, {Header: "Bytes", Width: 0.8}, {Header: "SHA-256", Width: 3.6}}, Rows: rows, Size: 7.5})
+	b.d.Add(pdf.Table{Caption: "Inputs (SHA-256)", Columns: []pdf.Column{{Header: "Role", Width: 1}, {Header: "Path", Width: 2.2}, {Header: "Bytes", Width: 0.8, Align: "R"}, {Header: "SHA-256", Width: 3.6}}, Rows: rows, Size: 7.5})
 	b.para(txt.docControlFiles)
 }

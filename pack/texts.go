@@ -56,7 +56,7 @@ var txt = texts{
 	checklistTitle: "Documentation checklist",
 	checklistIntro: "The premarket documentation elements the guidance recommends, in its order, with their status. " +
 		"Status comes from what premarket generated and checked where it can (threat model, risk assessment, SBOM, support data, controls, views, testing, labeling, plan), " +
-		"otherwise from the documents section of premarket.yaml. Page numbers link to the section of this pack that answers the element.",
+		"otherwise from the documents section of premarket.yaml (column Status from: derived or declared). Page numbers link to the section of this pack that answers the element.",
 
 	threatTitle: "Threat model",
 	threatIntro: "The threat model identifies system risks and mitigations across the whole device system, states its assumptions and the rationale for its method.",

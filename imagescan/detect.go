@@ -71,6 +71,10 @@ func detect(head []byte, size int64) format {
 		return format{kind: kindUnsupported, format: "cramfs", why: "CramFS image: no reader"}
 	case has(0, "ANDROID!"):
 		return format{kind: kindUnsupported, format: "android-boot", why: "Android boot image: no reader"}
+	case has(0, "\x3a\xff\x26\xed"):
+		return format{kind: kindUnsupported, format: "android-sparse", why: "Android sparse image: no reader"}
+	case has(0, "LUKS\xba\xbe"):
+		return format{kind: kindUnsupported, format: "luks", why: "LUKS encrypted volume: cannot be read"}
 	case isJFFS2(head):
 		return format{kind: kindUnsupported, format: "jffs2", why: "JFFS2 image: no reader"}
 	case len(head) >= 1082 && binary.LittleEndian.Uint16(head[1080:]) == 0xEF53:

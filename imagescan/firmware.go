@@ -290,6 +290,9 @@ func (s *scanner) scanFDT(root string, ra io.ReaderAt, size int64, depth int) {
 				cur.dataOff, cur.dataLen = start, int64(ln)
 				err = skipN(int64(ln))
 			case name != "" && ln <= fdtMaxProp:
+				if cap(val) < int(ln) {
+					val = make([]byte, ln)
+				}
 				val = val[:ln]
 				_, err = io.ReadFull(br, val)
 				pos += int64(ln)

@@ -31,14 +31,21 @@ type File struct {
 	Root string
 	Mode fs.FileMode
 	Size int64
-	// LinkTarget is set for symlinks (as stored, not resolved).
+	// LinkTarget is set for symlinks (as stored, not resolved). Hard links
+	// in tar archives are reported like symlinks but with a regular Mode
+	// and the cleaned target name; their content is visited under the
+	// target's name.
 	LinkTarget string
 }
 
 // Visitor receives each file. data holds the whole content of a regular
-// file (nil for symlinks and for files over Limits.MaxFileSize, which are
-// reported as Skipped instead). Visitors must not keep data after
-// returning; copy what they need.
+// file (nil for symlinks and hard links). Files over Limits.MaxFileSize are
+// not visited; they are reported as Skipped instead. Directories, devices,
+// FIFOs and sockets are not visited. Visitors must not keep data
+// after returning; copy what they need: buffers are reused.
+//
+// Container files are visited too (a .jar, an initramfs, a fitImage) and
+// then scanned inside, so a visitor sees both the file and its contents.
 type Visitor interface {
 	VisitFile(f *File, data []byte) error
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -126,11 +127,25 @@ type SBOMConfig struct {
 	Authors []string `yaml:"authors"`
 	// Supplier of the primary component; Load fills in the manufacturer's
 	// name when the file leaves it out.
-	Supplier    string  `yaml:"supplier"`
+	Supplier string  `yaml:"supplier"`
+	Inputs   []Input `yaml:"inputs"`
+	// Firmware lists separately built software items, each with its own
+	// inputs; each becomes a component under the device.
+	Firmware    []Firmware `yaml:"firmware"`
+	Components  string     `yaml:"components"` // resolved path of components.yaml, "" when not set
+	Output      string     `yaml:"output"`     // resolved path, "" when not set
+	SpecVersion string     `yaml:"specVersion"`
+}
+
+// Firmware is one separately built software item of the device.
+type Firmware struct {
+	Name        string  `yaml:"name"`
+	Version     string  `yaml:"version"`
+	Type        string  `yaml:"type"` // firmware (default), application or operating-system
+	Description string  `yaml:"description"`
+	PURL        string  `yaml:"purl"`
+	CPE         string  `yaml:"cpe"`
 	Inputs      []Input `yaml:"inputs"`
-	Components  string  `yaml:"components"` // resolved path of components.yaml, "" when not set
-	Output      string  `yaml:"output"`     // resolved path, "" when not set
-	SpecVersion string  `yaml:"specVersion"`
 }
 
 // Input is one build output or SBOM to read.
@@ -356,13 +371,21 @@ func validate(schema string, doc *yamlpos.Doc) error {
 
 // locateInputs records where each sbom.inputs entry is written.
 func (p *Project) locateInputs() {
-	seq := yamlpos.Child(yamlpos.Child(p.Doc.Root, "sbom"), "inputs")
+	sb := yamlpos.Child(p.Doc.Root, "sbom")
+	locate(p.SBOM.Inputs, yamlpos.Child(sb, "inputs"))
+	fw := yamlpos.Child(sb, "firmware")
+	for i := range p.SBOM.Firmware {
+		locate(p.SBOM.Firmware[i].Inputs, yamlpos.Child(yamlpos.Child(fw, strconv.Itoa(i)), "inputs"))
+	}
+}
+
+func locate(inputs []Input, seq *yaml.Node) {
 	if seq == nil {
 		return
 	}
-	for i := range p.SBOM.Inputs {
+	for i := range inputs {
 		if i < len(seq.Content) {
-			p.SBOM.Inputs[i].Line, p.SBOM.Inputs[i].Column = seq.Content[i].Line, seq.Content[i].Column
+			inputs[i].Line, inputs[i].Column = seq.Content[i].Line, seq.Content[i].Column
 		}
 	}
 }
@@ -371,6 +394,11 @@ func (p *Project) locateInputs() {
 func (p *Project) resolve() {
 	for i := range p.SBOM.Inputs {
 		p.SBOM.Inputs[i].Path = p.Path(p.SBOM.Inputs[i].Path)
+	}
+	for _, fw := range p.SBOM.Firmware {
+		for i := range fw.Inputs {
+			fw.Inputs[i].Path = p.Path(fw.Inputs[i].Path)
+		}
 	}
 	p.SBOM.Components = p.Path(p.SBOM.Components)
 	p.SBOM.Output = p.Path(p.SBOM.Output)
@@ -396,6 +424,11 @@ func (p *Project) MissingFiles() []string {
 	var paths []string
 	for _, in := range p.SBOM.Inputs {
 		paths = append(paths, in.Path)
+	}
+	for _, fw := range p.SBOM.Firmware {
+		for _, in := range fw.Inputs {
+			paths = append(paths, in.Path)
+		}
 	}
 	paths = append(paths, p.SBOM.Components)
 	if p.ThreatModel != nil {

@@ -196,3 +196,41 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("syntax error should be a located ValidationError, got %v", err)
 	}
 }
+
+func TestFirmwareInputsResolvedAndLocated(t *testing.T) {
+	src := `premarketVersion: 1
+device: {name: CGM, model: C1, softwareVersion: "1.0", type: device, description: BLE glucose monitor}
+manufacturer: {name: ACME, contacts: [{name: A. Person, role: security, email: a@example.com}]}
+submission: {type: 510(k), cyberDevice: true, cyberDeviceRationale: BLE}
+sbom:
+  authors: [ACME]
+  firmware:
+    - name: app-core
+      version: "1.0"
+      inputs:
+        - path: west.yml
+    - name: net-core
+      type: firmware
+      inputs:
+        - {path: /abs/net.spdx, kind: spdx-tag-value}
+`
+	p, err := Parse("proj", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.SBOM.Firmware) != 2 || len(p.SBOM.Inputs) != 0 {
+		t.Fatalf("firmware = %+v", p.SBOM.Firmware)
+	}
+	in := p.SBOM.Firmware[0].Inputs[0]
+	if in.Path != filepath.Join("proj", "west.yml") || in.Line != 11 {
+		t.Fatalf("first firmware input = %+v, want proj/west.yml at line 11", in)
+	}
+	if got := p.SBOM.Firmware[1].Inputs[0]; got.Path != "/abs/net.spdx" || got.Kind != "spdx-tag-value" {
+		t.Fatalf("second firmware input = %+v", got)
+	}
+	// Neither inputs nor firmware: the schema says so.
+	bad := strings.Replace(src, "  firmware:", "  x-firmware:", 1)
+	if _, err := Parse("proj", []byte(bad)); err == nil || !strings.Contains(err.Error(), "sbom") {
+		t.Fatalf("project without inputs or firmware accepted: %v", err)
+	}
+}

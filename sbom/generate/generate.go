@@ -28,9 +28,21 @@ type Input struct {
 	Kind string // empty: detect by content
 }
 
+// Group is a separately built software item of the device (application
+// core, network core, boot loader, companion app): it becomes its own
+// component under the device, with the components of its inputs beneath it.
+type Group struct {
+	Component *sbom.Component // Name, Version, Type (firmware or application)...
+	Inputs    []Input
+}
+
 // Options control generation.
 type Options struct {
-	Inputs  []Input
+	// Inputs are read into components directly under the device.
+	Inputs []Input
+	// Groups are firmware or application components of the device, each
+	// with its own inputs.
+	Groups  []Group
 	Readers []sbom.Reader
 	// Primary describes the device or firmware; it becomes
 	// metadata.component and the root of the dependency graph.
@@ -54,7 +66,7 @@ const headSize = 64 << 10
 
 // Generate reads every input and returns the merged document.
 func Generate(ctx context.Context, opts Options) (*sbom.Document, error) {
-	if len(opts.Inputs) == 0 {
+	if len(opts.Inputs) == 0 && len(opts.Groups) == 0 {
 		return nil, fmt.Errorf("%w: give at least one --input (a Yocto license.manifest, Buildroot manifest.csv or show-info JSON, or a CycloneDX/SPDX SBOM)", ErrNoInput)
 	}
 	if opts.MaxInputBytes <= 0 {
@@ -64,25 +76,53 @@ func Generate(ctx context.Context, opts Options) (*sbom.Document, error) {
 		opts.MaxDirFiles = 10_000
 	}
 	var docs []*sbom.Document
+	var docGroup []int // index into groups of each doc
 	digest := sha256.New()
-	for _, in := range opts.Inputs {
-		files, err := expand(in, opts)
-		if err != nil {
-			return nil, err
+	groups := []*sbom.Component{nil} // group 0: the ungrouped inputs
+	inputs := [][]Input{opts.Inputs}
+	for _, g := range opts.Groups {
+		c := *g.Component
+		if c.Type == "" {
+			c.Type = sbom.TypeFirmware
 		}
-		for _, f := range files {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+		if c.Ref == "" {
+			c.Ref = string(c.Type) + ":" + c.Name
+			if c.Version != "" {
+				c.Ref += "@" + c.Version
 			}
-			doc, sum, err := readOne(ctx, f, opts)
+		}
+		groups = append(groups, &c)
+		inputs = append(inputs, g.Inputs)
+		fmt.Fprintf(digest, "group %s\n", c.Ref)
+	}
+	for gi, ins := range inputs {
+		for _, in := range ins {
+			files, err := expand(in, opts)
 			if err != nil {
 				return nil, err
 			}
-			fmt.Fprintf(digest, "%s %s\n", filepath.ToSlash(f.Path), sum)
-			docs = append(docs, doc)
+			for _, f := range files {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				doc, sum, err := readOne(ctx, f, opts)
+				if err != nil {
+					return nil, err
+				}
+				fmt.Fprintf(digest, "%s %s\n", filepath.ToSlash(f.Path), sum)
+				docs = append(docs, doc)
+				docGroup = append(docGroup, gi)
+			}
 		}
 	}
-	out := Merge(docs)
+	out, perDoc := merge(docs)
+	members := make([][]string, len(groups))
+	for di, refs := range perDoc {
+		members[docGroup[di]] = append(members[docGroup[di]], refs...)
+	}
+	for _, g := range groups[1:] {
+		out.Components = append(out.Components, g)
+	}
 	out.Format = "CycloneDX"
 	out.Authors = append([]string(nil), opts.Authors...)
 	out.Supplier = opts.Supplier
@@ -102,9 +142,9 @@ func Generate(ctx context.Context, opts Options) (*sbom.Document, error) {
 		}
 		out.Primary = &p
 		out.Name = p.Name
-		rootGraph(out)
 		fmt.Fprintf(digest, "primary %s %s %s\n", p.Name, p.Version, p.Type)
 	}
+	rootGraph(out, groups, members)
 	fmt.Fprintf(digest, "time %s\n", out.Timestamp)
 	out.SerialNumber = serialFromDigest(digest.Sum(nil))
 	out.SortComponents()

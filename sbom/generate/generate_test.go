@@ -193,3 +193,43 @@ func ExampleMerge() {
 	fmt.Println(len(m.Components), m.Components[0].Ref, m.Components[0].Supplier)
 	// Output: 1 zlib@1.3.1 zlib
 }
+
+// TestGroupsAreFirmwareUnderTheDevice: each firmware is its own component
+// under the device, with its inputs' components beneath it; a library in
+// two firmwares is one component with two parents.
+func TestGroupsAreFirmwareUnderTheDevice(t *testing.T) {
+	dir := t.TempDir()
+	app := write(t, dir, "app.txt", "#test-sbom\nzephyr 3.7.0 mbedtls\nmbedtls 3.6.2\n")
+	net := write(t, dir, "net.txt", "#test-sbom\nmbedtls 3.6.2\nsdc 5.0\n")
+	top := write(t, dir, "top.txt", "#test-sbom\nbootloader-keys 1\n")
+	o := opts(top)
+	o.Groups = []Group{
+		{Component: &sbom.Component{Name: "app-core", Version: "1.4.0"}, Inputs: []Input{{Path: app}}},
+		{Component: &sbom.Component{Name: "net-core", Version: "1.4.0"}, Inputs: []Input{{Path: net}}},
+	}
+	doc, err := Generate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := map[string][]string{}
+	for _, d := range doc.Dependencies {
+		deps[d.Ref] = d.DependsOn
+	}
+	want := map[string][]string{
+		"device:pump@1.0":         {"bootloader-keys@1", "firmware:app-core@1.4.0", "firmware:net-core@1.4.0"},
+		"firmware:app-core@1.4.0": {"zephyr@3.7.0"},
+		"firmware:net-core@1.4.0": {"mbedtls@3.6.2", "sdc@5.0"},
+		"zephyr@3.7.0":            {"mbedtls@3.6.2"},
+	}
+	for ref, w := range want {
+		if !reflect.DeepEqual(deps[ref], w) {
+			t.Errorf("%s depends on %v, want %v", ref, deps[ref], w)
+		}
+	}
+	if c := doc.ComponentByRef("firmware:app-core@1.4.0"); c == nil || c.Type != sbom.TypeFirmware {
+		t.Fatalf("app-core component = %+v", c)
+	}
+	if len(doc.Components) != 6 {
+		t.Fatalf("%d components, want 6 (4 libraries, 2 firmware)", len(doc.Components))
+	}
+}

@@ -13,11 +13,19 @@ import (
 // the first non-empty value of each other field in input order.
 // Dependency edges are rewritten to the merged refs.
 func Merge(docs []*sbom.Document) *sbom.Document {
+	out, _ := merge(docs)
+	return out
+}
+
+// merge is Merge that also returns, per input document, the merged refs of
+// its components (so callers can tell which firmware a component came from).
+func merge(docs []*sbom.Document) (*sbom.Document, [][]string) {
 	out := &sbom.Document{}
+	perDoc := make([][]string, len(docs))
 	byKey := map[string]*sbom.Component{}
 	refs := map[string]bool{}
 	deps := map[string]map[string]bool{}
-	for _, d := range docs {
+	for di, d := range docs {
 		local := map[string]string{} // ref in d -> merged ref
 		for _, c := range d.Components {
 			k := c.Key()
@@ -38,6 +46,7 @@ func Merge(docs []*sbom.Document) *sbom.Document {
 			if c.Ref != "" {
 				local[c.Ref] = m.Ref
 			}
+			perDoc[di] = append(perDoc[di], m.Ref)
 		}
 		for _, dep := range d.Dependencies {
 			from, ok := local[dep.Ref]
@@ -65,7 +74,7 @@ func Merge(docs []*sbom.Document) *sbom.Document {
 		out.Dependencies = append(out.Dependencies, dep)
 	}
 	out.SortComponents()
-	return out
+	return out, perDoc
 }
 
 // uniqueRef gives a merged component a readable bom-ref, name@version,
@@ -137,23 +146,56 @@ func hasProp(ps []sbom.Property, p sbom.Property) bool {
 	return false
 }
 
-// rootGraph makes the primary component the root of the dependency graph:
-// it depends on every component that no other component depends on.
+// rootGraph makes the primary component the root of the dependency graph.
+// Each group (firmware) component is a child of the primary and depends on
+// the components of its own inputs that no other component depends on; the
+// primary depends directly on such components of the ungrouped inputs.
 // Components whose inputs carry no graph get no dependency entry of their
 // own, which CycloneDX reads as "unknown", not "none".
-func rootGraph(d *sbom.Document) {
-	inbound := map[string]bool{}
+func rootGraph(d *sbom.Document, groups []*sbom.Component, members [][]string) {
+	edges := map[string][]string{}
 	for _, dep := range d.Dependencies {
-		for _, to := range dep.DependsOn {
-			inbound[to] = true
-		}
+		edges[dep.Ref] = dep.DependsOn
 	}
-	root := sbom.Dependency{Ref: d.Primary.Ref, DependsOn: []string{}}
-	for _, c := range d.Components {
-		if !inbound[c.Ref] {
-			root.DependsOn = append(root.DependsOn, c.Ref)
+	// attach makes from depend on every member that no other member of
+	// the same group depends on: a library shared by two firmware images
+	// hangs under both.
+	attach := func(from string, refs []string) {
+		in := map[string]bool{}
+		for _, r := range refs {
+			in[r] = true
 		}
+		inbound := map[string]bool{}
+		for _, r := range refs {
+			for _, to := range edges[r] {
+				if in[to] && to != r {
+					inbound[to] = true
+				}
+			}
+		}
+		set := map[string]bool{}
+		for _, r := range refs {
+			if !inbound[r] && r != from {
+				set[r] = true
+			}
+		}
+		dep := sbom.Dependency{Ref: from, DependsOn: []string{}}
+		for r := range set {
+			dep.DependsOn = append(dep.DependsOn, r)
+		}
+		sort.Strings(dep.DependsOn)
+		d.Dependencies = append(d.Dependencies, dep)
 	}
-	sort.Strings(root.DependsOn)
-	d.Dependencies = append(d.Dependencies, root)
+	var direct []string
+	for i, g := range groups {
+		if g == nil {
+			direct = append(direct, members[i]...)
+			continue
+		}
+		attach(g.Ref, members[i])
+		direct = append(direct, g.Ref)
+	}
+	if d.Primary != nil {
+		attach(d.Primary.Ref, direct)
+	}
 }

@@ -32,6 +32,16 @@ func ForProject(ctx context.Context, p *project.Project, o ProjectOptions) (*sbo
 		opts.Authors = p.SBOM.Authors
 		opts.Supplier = p.SBOM.Supplier
 		opts.Primary = PrimaryFromProject(p)
+		for _, fw := range p.SBOM.Firmware {
+			g := Group{Component: &sbom.Component{
+				Type: sbom.ComponentType(fw.Type), Name: fw.Name, Version: fw.Version,
+				Description: fw.Description, PURL: fw.PURL, CPE: fw.CPE, Supplier: p.SBOM.Supplier,
+			}}
+			for _, in := range fw.Inputs {
+				g.Inputs = append(g.Inputs, Input{Path: in.Path, Kind: in.Kind})
+			}
+			opts.Groups = append(opts.Groups, g)
+		}
 		if components == "" {
 			components = p.SBOM.Components
 		}

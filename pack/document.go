@@ -13,6 +13,7 @@ import (
 	"github.com/premarket/premarket/project"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/check"
+	"github.com/premarket/premarket/templates"
 	"github.com/premarket/premarket/threatmodel"
 )
 
@@ -20,56 +21,166 @@ import (
 // zip's check results.
 const maxFindingRows = 2000
 
-// Document lays the evidence out as a PDF document, in the order of the
-// FDA documentation list. It computes nothing: every status and finding
-// comes from Evidence.
-func (e *Evidence) Document(fonts pdf.Fonts) *pdf.Document {
+// Document lays the evidence out as a PDF document, in the section order
+// and with the fixed texts of the templates package (the order of the FDA
+// documentation list). It computes nothing: every status and finding comes
+// from Evidence.
+func (e *Evidence) Document(fonts pdf.Fonts) (*pdf.Document, error) {
+	t, err := templates.Pack()
+	if err != nil {
+		return nil, err
+	}
 	p := e.Project
-	d := pdf.New(pdf.Options{
+	b := &builder{e: e, t: t}
+	b.data = tmplData{Manufacturer: p.Manufacturer.Name, DeviceName: p.Device.Name, DeviceVersion: p.Device.SoftwareVersion,
+		Justification: p.Submission.CyberDeviceRationale, GuidanceEdition: e.Catalog.Edition, ConnectionPaths: connectionPaths(e.Model)}
+	kw := append(append([]string{}, t.Document.Keywords...), e.Catalog.Edition)
+	b.d = pdf.New(pdf.Options{
 		Title:          p.Submission.DocumentName,
 		Author:         p.Manufacturer.Name,
-		Subject:        fmt.Sprintf(txt.subject, p.Device.Name, p.Device.SoftwareVersion),
-		Keywords:       []string{"cybersecurity", "premarket", "SBOM", "threat model", e.Catalog.Edition},
+		Subject:        b.expand(t.Document.Subject),
+		Keywords:       kw,
 		Creator:        "premarket " + e.Options.ToolVersion,
 		DeviceName:     strings.TrimSpace(p.Device.Name + " " + p.Device.Model),
 		DeviceVersion:  "v" + p.Device.SoftwareVersion,
 		Created:        e.Options.Time,
 		Fonts:          fonts,
-		TOCTitle:       txt.contents,
+		TOCTitle:       t.Document.TOCTitle,
 		TOCDepth:       2,
+		FooterFormat:   t.Document.FooterFormat,
 		NumberHeadings: true,
 	})
-	b := &builder{e: e, d: d}
 	b.cover()
-	d.Add(pdf.TOC{})
+	b.d.Add(pdf.TOC{})
 	b.statute()
 	b.checklist()
-	b.threatModel()
-	b.riskAssessment()
 	b.sbomSection()
+	b.componentsSection()
 	b.supportSection()
 	b.vulnSection()
-	b.traceSection()
-	b.controlsSection()
+	b.threatModel()
+	b.riskAssessment()
 	b.viewsSection()
+	b.controlsSection()
+	b.traceSection()
 	b.testingSection()
-	b.itemsSection(txt.labelingTitle, secLabeling, "§VI.A", txt.labelingIntro, e.Catalog.Labeling(), p.Labeling)
-	b.itemsSection(txt.planTitle, secPlan, "§VI.B; 524B(b)(1)", txt.planIntro, e.Catalog.ManagementPlan(), p.ManagementPlan)
+	b.itemsSection("labeling", e.Catalog.Labeling(), p.Labeling)
+	b.itemsSection("management-plan", e.Catalog.ManagementPlan(), p.ManagementPlan)
 	b.findingsSection()
 	b.docControl()
-	return d
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b.d, nil
+}
+
+// tmplData is what the templates' texts may refer to.
+type tmplData struct {
+	Manufacturer, DeviceName, DeviceVersion, Justification, GuidanceEdition, ConnectionPaths, Section string
+}
+
+// connectionPaths lists the kinds of the model's production interfaces
+// reachable over a network or radio ("ble, wifi") for the cyber device
+// statement.
+func connectionPaths(m *threatmodel.Model) string {
+	if m == nil {
+		return ""
+	}
+	var out []string
+	for _, c := range m.Components {
+		for _, f := range c.Interfaces {
+			remote := f.Exposure == "network" || f.Exposure == "adjacent"
+			if f.EnabledInProduction && remote && f.Type != "" && !slices.Contains(out, f.Type) {
+				out = append(out, f.Type)
+			}
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
 }
 
 type builder struct {
-	e *Evidence
-	d *pdf.Document
+	e    *Evidence
+	d    *pdf.Document
+	t    *templates.PackLayout
+	data tmplData
+	err  error // first template error; Document returns it
+}
+
+func (b *builder) fail(err error) {
+	if b.err == nil && err != nil {
+		b.err = err
+	}
+}
+
+// expand fills a template text; errors are collected, not printed.
+func (b *builder) expand(text string) string {
+	out, err := templates.Expand(text, b.data)
+	b.fail(err)
+	return out
+}
+
+// text returns a fixed text of a template section, expanded.
+func (b *builder) text(section, key string) string {
+	s, err := b.t.Section(section)
+	if err != nil {
+		b.fail(err)
+		return ""
+	}
+	v, err := s.Text(key)
+	if err != nil {
+		b.fail(err)
+		return ""
+	}
+	return b.expand(v)
+}
+
+// title returns a template section's title.
+func (b *builder) title(section string) string {
+	s, err := b.t.Section(section)
+	if err != nil {
+		b.fail(err)
+		return section
+	}
+	return s.Title
+}
+
+// h starts a template section: its heading (anchor "sec-" + id), then the
+// guidance sections and catalog items it answers and its intro.
+func (b *builder) h(level int, id string) {
+	s, err := b.t.Section(id)
+	if err != nil {
+		b.fail(err)
+		return
+	}
+	b.d.Add(pdf.Heading{Level: level, Title: s.Title, Anchor: anchorOf(id)})
+	var spans []pdf.Span
+	if len(s.Guidance) > 0 {
+		cite := strings.Join(s.Guidance, "; ")
+		if len(s.Catalog) > 0 {
+			cite += " (" + strings.Join(s.Catalog, ", ") + ")"
+		}
+		spans = append(spans, pdf.Span{Text: txt.answers + " ", Bold: true}, pdf.Span{Text: cite, Italic: true}, pdf.Span{Text: ". "})
+	}
+	if intro := b.expand(s.Intro); intro != "" {
+		spans = append(spans, pdf.Span{Text: intro})
+	}
+	if len(spans) > 0 {
+		b.d.Add(pdf.Paragraph{Spans: spans})
+	}
+}
+
+func anchorOf(id string) string { return "sec-" + id }
+
+// viewSections maps the FDA view types to their template sections.
+var viewSections = map[string]string{
+	threatmodel.ViewGlobal:         "global-system",
+	threatmodel.ViewMultiPatient:   "multi-patient-harm",
+	threatmodel.ViewUpdatability:   "updatability",
+	threatmodel.ViewSecurityUseCse: "security-use-cases",
 }
 
 func (b *builder) para(s string) { b.d.Paragraph(s) }
-
-func (b *builder) cites(section string, text string) {
-	b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.answers + " ", Bold: true}, {Text: section, Italic: true}, {Text: ". " + text}}})
-}
 
 // gap marks a missing item in the text: bold, with the word MISSING, so
 // the mark survives greyscale printing and text extraction.
@@ -108,11 +219,17 @@ func orDash(s string) string {
 
 func (b *builder) cover() {
 	e, p := b.e, b.e.Project
+	label := func(key, def string) string {
+		if l, ok := b.t.Document.CoverFields[key]; ok && l != "" {
+			return l
+		}
+		return def
+	}
 	fields := []pdf.KV{
-		{Key: "Device", Value: p.Device.Name},
+		{Key: label("device", "Device"), Value: p.Device.Name},
 		{Key: "Model", Value: orDash(p.Device.Model)},
-		{Key: "Software version", Value: orDash(p.Device.SoftwareVersion)},
-		{Key: "Submission type", Value: orDash(p.Submission.Type)},
+		{Key: label("version", "Software version"), Value: orDash(p.Device.SoftwareVersion)},
+		{Key: label("submission", "Submission"), Value: orDash(p.Submission.Type)},
 	}
 	if p.Submission.ProductCode != "" {
 		fields = append(fields, pdf.KV{Key: "Product code", Value: p.Submission.ProductCode})
@@ -121,24 +238,24 @@ func (b *builder) cover() {
 		fields = append(fields, pdf.KV{Key: "Regulation number", Value: p.Submission.RegulationNumber})
 	}
 	fields = append(fields,
-		pdf.KV{Key: "Manufacturer", Value: p.Manufacturer.Name, URL: p.Manufacturer.URL},
-		pdf.KV{Key: "Date", Value: e.Options.Time.UTC().Format("2006-01-02")},
-		pdf.KV{Key: "Generated by", Value: "premarket " + e.Options.ToolVersion},
+		pdf.KV{Key: label("manufacturer", "Manufacturer"), Value: p.Manufacturer.Name, URL: p.Manufacturer.URL},
+		pdf.KV{Key: label("generated", "Date"), Value: e.Options.Time.UTC().Format("2006-01-02")},
+		pdf.KV{Key: label("tool", "Generated with"), Value: "premarket " + e.Options.ToolVersion},
 		pdf.KV{Key: "FDA catalog", Value: e.Catalog.Edition + ": " + e.Catalog.Title + " (" + e.Catalog.Issued + ")"},
-		pdf.KV{Key: "Inputs", Value: fmt.Sprintf("%d files, SHA-256 listed in Document control", len(e.Inputs))},
-		pdf.KV{Key: "Input digest", Value: e.InputsDigest()},
+		pdf.KV{Key: "Inputs", Value: fmt.Sprintf("%d files; SHA-256 of each in %s", len(e.Inputs), b.title("document-control"))},
+		pdf.KV{Key: "Input digest (SHA-256)", Value: e.InputsDigest()},
 	)
-	b.d.Add(pdf.Cover{Title: p.Submission.DocumentName, Subtitle: fmt.Sprintf(txt.coverSubtitle, p.Device.Name), Fields: fields, Notice: txt.coverNotice})
+	notice := b.expand(b.t.Document.CoverNotice) + " " + txt.coverFiles
+	b.d.Add(pdf.Cover{Title: p.Submission.DocumentName, Subtitle: b.expand(b.t.Document.Subtitle), Fields: fields, Notice: notice})
 }
 
 func (b *builder) statute() {
 	e, p := b.e, b.e.Project
-	b.d.H1(txt.statuteTitle, secStatute)
-	b.cites("FD&C Act §524B; guidance §VII", txt.statuteIntro)
+	b.h(1, "statement-524b")
 	if p.Submission.CyberDevice {
-		b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.cyberYes, Bold: true}}})
+		b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: b.text("statement-524b", "is_cyber_device")}}})
 		if p.Submission.CyberDeviceRationale != "" {
-			b.para(p.Submission.CyberDeviceRationale)
+			b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.rationale + " ", Bold: true}, {Text: p.Submission.CyberDeviceRationale}}})
 		} else {
 			b.gap("Rationale for the cyber device determination (submission.cyberDeviceRationale)")
 		}
@@ -148,9 +265,8 @@ func (b *builder) statute() {
 			b.para(fmt.Sprintf(txt.subjectNo, orDash(p.Submission.Type)))
 		}
 	} else {
-		b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.cyberNo, Bold: true}}})
 		if p.Submission.CyberDeviceRationale != "" {
-			b.para(p.Submission.CyberDeviceRationale)
+			b.para(b.text("statement-524b", "not_cyber_device"))
 		} else {
 			b.gap("Justification for the determination that the device is not a cyber device (submission.cyberDeviceRationale)")
 		}
@@ -159,47 +275,57 @@ func (b *builder) statute() {
 	for _, ds := range e.DocStatuses() {
 		docs[ds.Item.ID] = ds
 	}
-	answer := map[string][]string{
-		"524B(b)(1)": {"DOC-18"},
-		"524B(b)(2)": {"DOC-01", "DOC-02", "DOC-03", "DOC-11", "DOC-16"},
-		"524B(b)(3)": {"DOC-06", "DOC-07"},
-		// patch cycles: regular (A) and out of cycle (B) are plan content
-		"524B(b)(2)(A)": {"DOC-18"},
-		"524B(b)(2)(B)": {"DOC-18"},
+	type stat struct {
+		id, key, section string
+		docs             []string
+	}
+	items := []stat{
+		{"524B(b)(1)", "b1", "management-plan", []string{"DOC-18"}},
+		{"524B(b)(2)", "b2", "threat-model", []string{"DOC-01", "DOC-02", "DOC-03", "DOC-11", "DOC-16", "DOC-18"}},
+		{"524B(b)(3)", "b3", "sbom-summary", []string{"DOC-06", "DOC-07"}},
+		{"524B(b)(4)", "b4", "", nil},
+	}
+	paraphrase := map[string]string{}
+	for _, it := range e.Catalog.Statutory524B() {
+		paraphrase[it.ID] = it.Paraphrase
 	}
 	var rows [][]pdf.Cell
-	for _, it := range e.Catalog.Statutory524B() {
-		if !strings.HasPrefix(it.ID, "524B(b)(") {
-			continue
+	for _, it := range items {
+		data := b.data
+		if it.section != "" {
+			data.Section = b.title(it.section)
 		}
-		ids := answer[it.ID]
-		where := "-"
+		where, err := templates.Expand(b.text2("statement-524b", it.key), data)
+		b.fail(err)
 		st := project.StatusNotApplicable
-		if it.ID == "524B(b)(4)" {
-			where = "No FDA regulation under 524B(b)(4) is known to premarket; nothing further to answer."
-		}
-		if len(ids) > 0 {
-			var parts []string
-			worst := project.StatusProvided
-			for _, id := range ids {
-				ds := docs[id]
-				parts = append(parts, id+" "+ds.Item.Title)
-				worst = worse(worst, ds.Status)
+		page := pdf.Cell{Text: "-"}
+		if len(it.docs) > 0 {
+			st = project.StatusProvided
+			var ids []string
+			for _, id := range it.docs {
+				st = worse(st, docs[id].Status)
+				ids = append(ids, id)
 			}
-			where = strings.Join(parts, "; ")
-			st = worst
+			where += " [" + strings.Join(ids, ", ") + "]"
+			page = pdf.Cell{Text: "p. ", PageOf: anchorOf(it.section)}
 		}
-		row := []pdf.Cell{{Text: it.ID, Bold: true}, {Text: it.Paraphrase}, {Text: where}, statusCell(st)}
-		if len(ids) > 0 {
-			row = append(row, pdf.Cell{Text: "p. ", PageOf: docs[ids[0]].Section})
-		} else {
-			row = append(row, pdf.Cell{Text: "-"})
-		}
-		rows = append(rows, row)
+		rows = append(rows, []pdf.Cell{{Text: it.id, Bold: true}, {Text: orDash(paraphrase[it.id])}, {Text: where}, statusCell(st), page})
 	}
-	b.d.Add(pdf.Table{Caption: "Statutory items and where they are answered",
-		Columns: []pdf.Column{{Header: "Item", Width: 1.5}, {Header: "Requirement", Width: 2.8}, {Header: "Answered by", Width: 2.6}, {Header: "Status", Width: 1.2}, {Header: "Page", Width: 0.7}},
-		Rows:    rows})
+	b.d.Add(pdf.Table{Caption: txt.statuteTable,
+		Columns: []pdf.Column{{Header: "Item", Width: 1.1}, {Header: "Requirement", Width: 2.6}, {Header: "Where this pack answers it", Width: 3.2}, {Header: "Status", Width: 1.1}, {Header: "Page", Width: 0.6}},
+		Rows:    rows, Size: 8.5})
+}
+
+// text2 returns a template text without expanding it.
+func (b *builder) text2(section, key string) string {
+	s, err := b.t.Section(section)
+	if err != nil {
+		b.fail(err)
+		return ""
+	}
+	v, err := s.Text(key)
+	b.fail(err)
+	return v
 }
 
 // worse returns the weaker of two statuses.
@@ -221,8 +347,8 @@ func worse(a, b string) string {
 
 func (b *builder) checklist() {
 	e := b.e
-	b.d.H1(txt.checklistTitle, secChecklist)
-	b.cites("§V-§VII; Appendix 4, table 1", txt.checklistIntro)
+	b.h(1, "doc-checklist")
+	b.para(txt.checklistIntro)
 	var rows [][]pdf.Cell
 	counts := map[string]int{}
 	for _, ds := range e.DocStatuses() {
@@ -256,8 +382,7 @@ func (b *builder) checklist() {
 
 func (b *builder) threatModel() {
 	e, m := b.e, b.e.Model
-	b.d.H1(txt.threatTitle, secThreat)
-	b.cites("§V.A.1 (DOC-02)", txt.threatIntro)
+	b.h(1, "threat-model")
 	if m == nil {
 		b.gap("Threat model: " + e.ModelError)
 		return
@@ -318,14 +443,13 @@ func classColor(legend string) pdf.Color {
 
 func (b *builder) riskAssessment() {
 	e, m := b.e, b.e.Model
-	b.d.H1(txt.riskTitle, secRisk)
-	b.cites("§V.A.2 (DOC-03)", txt.riskIntro)
 	if m == nil {
+		b.h(2, "risk-method")
 		b.gap("Cybersecurity risk assessment: " + e.ModelError)
 		return
 	}
 	rm := m.RiskMethod
-	b.d.H2("Risk method", "")
+	b.h(2, "risk-method")
 	kv := []pdf.KV{
 		{Key: "Procedure", Value: orDash(rm.Procedure)},
 		{Key: "Exploitability levels", Value: orDash(strings.Join(rm.Exploitability.Levels, ", "))},
@@ -363,6 +487,7 @@ func (b *builder) riskAssessment() {
 	for _, k := range legendKeys {
 		leg = append(leg, k+" = "+rm.Acceptance.Legend[k])
 	}
+	b.h(2, "acceptance-matrices")
 	if len(leg) > 0 {
 		b.para("Legend: " + strings.Join(leg, "; ") + ".")
 	}
@@ -394,7 +519,7 @@ func (b *builder) riskAssessment() {
 		grid("Acceptance matrix: security impact x exploitability", "Impact", rm.SecurityImpact.Levels, rm.Acceptance.Security)
 	}
 
-	b.d.H2("Risk before and after mitigation", "")
+	b.h(2, "threats")
 	mx := b.e.Trace()
 	pre, post := map[string]float64{}, map[string]float64{}
 	for _, tr := range mx.Risk {
@@ -404,23 +529,6 @@ func (b *builder) riskAssessment() {
 		if tr.Post != "" {
 			post[tr.Post] += float64(tr.Count)
 		}
-	}
-	if len(legendKeys) > 0 {
-		ch := pdf.BarChart{Caption: "Risk reduction: threats per acceptance class, before and after mitigation", BeforeLabel: "Pre-mitigation", AfterLabel: "Post-mitigation"}
-		for _, k := range legendKeys {
-			ch.Bars = append(ch.Bars, pdf.Bar{Label: k + " (" + shorten(rm.Acceptance.Legend[k], 28) + ")", Before: pre[k], After: post[k]})
-			ch.Max = max(ch.Max, pre[k], post[k])
-		}
-		if ch.Max > 0 {
-			b.d.Add(ch)
-		}
-	}
-	var trans []string
-	for _, tr := range mx.Risk {
-		trans = append(trans, fmt.Sprintf("%s -> %s: %d", orDash(tr.Pre), orDash(tr.Post), tr.Count))
-	}
-	if len(trans) > 0 {
-		b.para("Transitions (pre-mitigation class -> post-mitigation class: threats): " + strings.Join(trans, "; ") + ".")
 	}
 	var rows [][]pdf.Cell
 	labels := map[string][2]string{}
@@ -456,6 +564,24 @@ func (b *builder) riskAssessment() {
 	if len(acc) > 0 {
 		b.d.Add(pdf.Table{Caption: "Residual risk acceptance", Columns: []pdf.Column{{Header: "Threat", Width: 0.9}, {Header: "Decision", Width: 1}, {Header: "Basis", Width: 1.1}, {Header: "Rationale", Width: 4}, {Header: "Approved", Width: 1.6}}, Rows: acc, Size: 8})
 	}
+	b.h(2, "risk-reduction")
+	if len(legendKeys) > 0 {
+		ch := pdf.BarChart{Caption: "Risk reduction: threats per acceptance class, before and after mitigation", BeforeLabel: "Pre-mitigation", AfterLabel: "Post-mitigation"}
+		for _, k := range legendKeys {
+			ch.Bars = append(ch.Bars, pdf.Bar{Label: k + " (" + shorten(rm.Acceptance.Legend[k], 28) + ")", Before: pre[k], After: post[k]})
+			ch.Max = max(ch.Max, pre[k], post[k])
+		}
+		if ch.Max > 0 {
+			b.d.Add(ch)
+		}
+	}
+	var trans []string
+	for _, tr := range mx.Risk {
+		trans = append(trans, fmt.Sprintf("%s -> %s: %d", orDash(tr.Pre), orDash(tr.Post), tr.Count))
+	}
+	if len(trans) > 0 {
+		b.para("Transitions (pre-mitigation class -> post-mitigation class: threats): " + strings.Join(trans, "; ") + ".")
+	}
 }
 
 func shorten(s string, n int) string {
@@ -486,8 +612,7 @@ func licenseText(c *sbom.Component) string {
 
 func (b *builder) sbomSection() {
 	e, doc := b.e, b.e.SBOM
-	b.d.H1(txt.sbomTitle, secSBOM)
-	b.cites("§V.A.4, §VI.A, §VII.C.3 (DOC-05, DOC-06); 524B(b)(3)", txt.sbomIntro)
+	b.h(1, "sbom-summary")
 	if doc == nil {
 		b.gap("Software bill of materials: " + e.SBOMError)
 		return
@@ -548,7 +673,15 @@ func (b *builder) sbomSection() {
 		b.d.Add(pdf.Table{Caption: fmt.Sprintf("Not checked for vulnerabilities: %d components without PURL or CPE", len(noID)),
 			Columns: []pdf.Column{{Header: "Component", Width: 2}, {Header: "Version", Width: 1.2}, {Header: "Reason", Width: 4}}, Rows: rows})
 	}
-	b.d.H2("Component table", "")
+}
+
+func (b *builder) componentsSection() {
+	e, doc := b.e, b.e.SBOM
+	b.h(1, "components")
+	if doc == nil {
+		b.gap("Component inventory: " + e.SBOMError)
+		return
+	}
 	rows := make([][]pdf.Cell, 0, len(doc.Components))
 	for _, c := range doc.Components {
 		si := check.ResolveSupport(c)
@@ -601,8 +734,7 @@ func countTable(caption, head string, m map[string]int, limit int) pdf.Table {
 
 func (b *builder) supportSection() {
 	e, doc := b.e, b.e.SBOM
-	b.d.H1(txt.supportTitle, secSupport)
-	b.cites("§V.A.4(b) (DOC-07; FDA-SB1, FDA-SB2, FDA-SB4)", txt.supportIntro)
+	b.h(1, "support")
 	if doc == nil {
 		b.gap("Component support data: no SBOM")
 		return
@@ -630,8 +762,7 @@ func (b *builder) supportSection() {
 
 func (b *builder) vulnSection() {
 	e, m := b.e, b.e.Model
-	b.d.H1(txt.vulnTitle, secVulns)
-	b.cites("§V.A.4(b) (DOC-08; FDA-SB5)", txt.vulnIntro)
+	b.h(1, "vulnerabilities")
 	b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.noVulnData, Bold: true}}})
 	if y, ok := e.Project.Documents["DOC-08"]; ok {
 		s := "premarket.yaml DOC-08: " + y.Status
@@ -670,8 +801,7 @@ func (b *builder) vulnSection() {
 
 func (b *builder) traceSection() {
 	e, m := b.e, b.e.Model
-	b.d.H1(txt.traceTitle, secTrace)
-	b.cites("§V.A (DOC-01(d)); Appendix 2", txt.traceIntro)
+	b.h(1, "traceability")
 	if m == nil {
 		b.gap("Traceability: " + e.ModelError)
 		return
@@ -735,8 +865,7 @@ func shortList(l []string, n int) string {
 
 func (b *builder) controlsSection() {
 	e, m := b.e, b.e.Model
-	b.d.H1(txt.controlsTitle, secControls)
-	b.cites("§V.B.1 and Appendix 1 (DOC-11)", txt.controlsIntro)
+	b.h(1, "appendix1")
 	if m == nil {
 		b.gap("Security controls: " + e.ModelError)
 		return
@@ -808,10 +937,9 @@ func (b *builder) controlsSection() {
 
 func (b *builder) viewsSection() {
 	e, m := b.e, b.e.Model
-	b.d.H1(txt.viewsTitle, secViews)
-	b.cites("§V.B.2 and Appendix 2 (DOC-12 to DOC-15, DOC-19)", txt.viewsIntro)
+	b.h(1, "architecture")
 	for _, it := range e.Catalog.Views() {
-		b.d.H2(it.Title+" ("+it.ID+")", secViews+"-"+it.ViewType)
+		b.h(2, viewSections[it.ViewType])
 		b.para(it.Section + ": " + it.Paraphrase)
 		if m == nil {
 			b.gap(it.Title + ": " + e.ModelError)
@@ -988,8 +1116,7 @@ func usedActor(m *threatmodel.Model, id string) bool {
 
 func (b *builder) testingSection() {
 	e, p := b.e, b.e.Project
-	b.d.H1(txt.testingTitle, secTesting)
-	b.cites("§V.C (DOC-16)", txt.testingIntro)
+	b.h(1, "testing")
 	var items map[string]project.Item
 	if p.Testing != nil {
 		items = p.Testing.Items
@@ -1042,16 +1169,14 @@ func itemTable(caption string, items []fda.Item, got map[string]project.Item) pd
 	return pdf.Table{Caption: caption, Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "Item", Width: 2.6}, {Header: "Status", Width: 1.2}, {Header: "Reference / reason", Width: 4}}, Rows: rows, Size: 8.5}
 }
 
-func (b *builder) itemsSection(title, anchor, section, intro string, items []fda.Item, got map[string]project.Item) {
-	b.d.H1(title, anchor)
-	b.cites(section, intro)
-	b.d.Add(itemTable(title, items, got))
+func (b *builder) itemsSection(id string, items []fda.Item, got map[string]project.Item) {
+	b.h(1, id)
+	b.d.Add(itemTable(b.title(id), items, got))
 }
 
 func (b *builder) findingsSection() {
 	e := b.e
-	b.d.H1(txt.findingsTitle, secFindings)
-	b.cites("§V.A (risk management report: unresolved items)", txt.findingsIntro)
+	b.h(1, "open-findings")
 	var open []finding.Finding
 	for _, f := range e.AllFindings() {
 		if f.Severity >= finding.Warning {
@@ -1095,7 +1220,7 @@ func (b *builder) findingsSection() {
 
 func (b *builder) docControl() {
 	e := b.e
-	b.d.H1(txt.docControlTitle, secDocControl)
+	b.h(1, "document-control")
 	b.para(txt.docControlIntro)
 	b.d.Add(pdf.KeyValues{Pairs: []pdf.KV{
 		{Key: "Document", Value: e.Project.Submission.DocumentName},

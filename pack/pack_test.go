@@ -174,7 +174,11 @@ func TestExamplePack(t *testing.T) {
 	bmText := strings.Join(outline, "\n")
 	pages := pageTexts(t, b)
 	all := unwrap(strings.Join(pages, "\n"))
-	for i, title := range SectionTitles() {
+	titles, err := SectionTitles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, title := range titles {
 		if !strings.Contains(all, title) {
 			t.Errorf("section %q not in the text", title)
 		}

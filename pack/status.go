@@ -29,33 +29,13 @@ type DocStatus struct {
 	Section string
 }
 
-// Section anchors of the PDF.
-const (
-	secStatute    = "sec-524b"
-	secChecklist  = "sec-checklist"
-	secThreat     = "sec-threat-model"
-	secRisk       = "sec-risk"
-	secSBOM       = "sec-sbom"
-	secSupport    = "sec-support"
-	secVulns      = "sec-vulns"
-	secTrace      = "sec-trace"
-	secControls   = "sec-controls"
-	secViews      = "sec-views"
-	secTesting    = "sec-testing"
-	secLabeling   = "sec-labeling"
-	secPlan       = "sec-plan"
-	secFindings   = "sec-findings"
-	secDocControl = "sec-doc-control"
-)
-
-// docSections maps each documentation element to the pack section that
-// answers it.
+// docSections maps each documentation element to the template section
+// of the pack that answers it.
 var docSections = map[string]string{
-	"DOC-01": secTrace, "DOC-02": secThreat, "DOC-03": secRisk, "DOC-05": secSBOM,
-	"DOC-06": secSBOM, "DOC-07": secSupport, "DOC-08": secVulns, "DOC-11": secControls,
-	"DOC-12": secViews + "-global-system", "DOC-13": secViews + "-multi-patient-harm",
-	"DOC-14": secViews + "-updatability-patchability", "DOC-15": secViews + "-security-use-case",
-	"DOC-16": secTesting, "DOC-17": secLabeling, "DOC-18": secPlan, "DOC-19": secViews,
+	"DOC-01": "traceability", "DOC-02": "threat-model", "DOC-03": "risk-method", "DOC-05": "components",
+	"DOC-06": "sbom-summary", "DOC-07": "support", "DOC-08": "vulnerabilities", "DOC-11": "appendix1",
+	"DOC-12": "global-system", "DOC-13": "multi-patient-harm", "DOC-14": "updatability", "DOC-15": "security-use-cases",
+	"DOC-16": "testing", "DOC-17": "labeling", "DOC-18": "management-plan", "DOC-19": "architecture",
 }
 
 // DocStatuses derives the status of DOC-01..DOC-19. Elements premarket
@@ -67,7 +47,10 @@ func (e *Evidence) DocStatuses() []DocStatus {
 	var out []DocStatus
 	for _, it := range e.Catalog.Docs() {
 		y, listed := e.Project.Documents[it.ID]
-		ds := DocStatus{Item: it, Section: docSections[it.ID], Reference: y.Reference, Reason: y.Reason}
+		ds := DocStatus{Item: it, Reference: y.Reference, Reason: y.Reason}
+		if id, ok := docSections[it.ID]; ok {
+			ds.Section = anchorOf(id)
+		}
 		if listed {
 			ds.Status, ds.Source = y.Status, "declared"
 			if ds.Status == "" {

@@ -122,7 +122,10 @@ func Build(ctx context.Context, e *Evidence, outDir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := e.Document(fonts)
+	doc, err := e.Document(fonts)
+	if err != nil {
+		return nil, err
+	}
 	man := e.manifest(entries)
 	// From here on only doc and man are used: the evidence (threat-model
 	// YAML trees, SBOM) can be collected while the PDF is laid out, which

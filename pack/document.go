@@ -21,6 +21,10 @@ import (
 // zip's check results.
 const maxFindingRows = 2000
 
+// maxThreatBars is the largest model that gets one risk bar per threat;
+// larger models get the per-class chart only.
+const maxThreatBars = 60
+
 // Document lays the evidence out as a PDF document, in the section order
 // and with the fixed texts of the templates package (the order of the FDA
 // documentation list). It computes nothing: every status and finding comes
@@ -572,6 +576,26 @@ func (b *builder) riskAssessment() {
 			ch.Max = max(ch.Max, pre[k], post[k])
 		}
 		if ch.Max > 0 {
+			b.d.Add(ch)
+		}
+	}
+	// Per threat, for models small enough to read one bar per threat:
+	// the exploitability level (the axis mitigations act on), as its rank
+	// in the model's level list.
+	if n := len(m.Threats); n > 0 && n <= maxThreatBars && len(rm.Exploitability.Levels) > 0 {
+		rank := map[string]float64{}
+		for i, l := range rm.Exploitability.Levels {
+			rank[l] = float64(i + 1)
+		}
+		ch := pdf.BarChart{Caption: fmt.Sprintf("Exploitability per threat before and after mitigation (1 = %s ... %d = %s)", rm.Exploitability.Levels[0], len(rm.Exploitability.Levels), rm.Exploitability.Levels[len(rm.Exploitability.Levels)-1]),
+			BeforeLabel: "Pre-mitigation", AfterLabel: "Post-mitigation", Max: float64(len(rm.Exploitability.Levels))}
+		for _, t := range m.Threats {
+			if t.Pre() == nil || t.Post() == nil {
+				continue
+			}
+			ch.Bars = append(ch.Bars, pdf.Bar{Label: t.ID, Before: rank[t.Pre().Exploitability.Level], After: rank[t.Post().Exploitability.Level]})
+		}
+		if len(ch.Bars) > 0 {
 			b.d.Add(ch)
 		}
 	}

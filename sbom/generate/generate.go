@@ -44,6 +44,9 @@ type Options struct {
 	// with its own inputs.
 	Groups  []Group
 	Readers []sbom.Reader
+	// DirReaders read directory inputs as a whole (nil: none; Readers
+	// are then used on the files inside).
+	DirReaders []DirReader
 	// Primary describes the device or firmware; it becomes
 	// metadata.component and the root of the dependency graph.
 	Primary  *sbom.Component
@@ -161,6 +164,11 @@ func expand(in Input, opts Options) ([]Input, error) {
 	if !st.IsDir() {
 		return []Input{in}, nil
 	}
+	for _, r := range opts.DirReaders {
+		if (in.Kind != "" && r.Kind() == in.Kind) || (in.Kind == "" && r.DetectDir(in.Path)) {
+			return []Input{{Path: in.Path, Kind: r.Kind()}}, nil
+		}
+	}
 	var found []Input
 	count := 0
 	err = filepath.WalkDir(in.Path, func(p string, d fs.DirEntry, err error) error {
@@ -237,6 +245,9 @@ func kindList(readers []sbom.Reader) string {
 }
 
 func readOne(ctx context.Context, in Input, opts Options) (*sbom.Document, string, error) {
+	if isDir(in.Path) {
+		return readDir(ctx, in, opts)
+	}
 	f, err := os.Open(in.Path)
 	if err != nil {
 		return nil, "", fmt.Errorf("input %s: %w", in.Path, errors.Unwrap(err))
@@ -293,4 +304,31 @@ func serialFromDigest(sum []byte) string {
 	u[8] = (u[8] & 0x3f) | 0x80
 	h := hex.EncodeToString(u)
 	return "urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// readDir reads a directory input with its DirReader. Its digest, for the
+// serial number, covers what was found: every component's identity and
+// origin, in order.
+func readDir(ctx context.Context, in Input, opts Options) (*sbom.Document, string, error) {
+	for _, r := range opts.DirReaders {
+		if r.Kind() != in.Kind {
+			continue
+		}
+		doc, err := r.ReadDir(ctx, in.Path)
+		if err != nil {
+			return nil, "", err
+		}
+		if doc.Source == "" {
+			doc.Source = in.Path
+		}
+		h := sha256.New()
+		for _, c := range doc.Components {
+			fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\n", c.Name, c.Version, c.PURL, c.CPE)
+			for _, o := range c.Origins {
+				fmt.Fprintf(h, "\t%s:%d %s\n", o.File, o.Line, o.Path)
+			}
+		}
+		return doc, hex.EncodeToString(h.Sum(nil)), nil
+	}
+	return nil, "", fmt.Errorf("input %s: is a directory and no directory reader has kind %q", in.Path, in.Kind)
 }

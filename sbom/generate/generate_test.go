@@ -233,3 +233,33 @@ func TestGroupsAreFirmwareUnderTheDevice(t *testing.T) {
 		t.Fatalf("%d components, want 6 (4 libraries, 2 firmware)", len(doc.Components))
 	}
 }
+
+// TestDirectoryReaders: a source tree is read only when asked for by kind;
+// a Yocto deploy directory is recognised by its layout.
+func TestDirectoryReaders(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "src/third_party/mbedtls/include/mbedtls/build_info.h",
+		"#define MBEDTLS_VERSION_MAJOR 3\n#define MBEDTLS_VERSION_MINOR 6\n#define MBEDTLS_VERSION_PATCH 2\n#define MBEDTLS_VERSION_NUMBER 0x03060200\n#define MBEDTLS_VERSION_STRING \"3.6.2\"\n#define MBEDTLS_VERSION_STRING_FULL \"Mbed TLS 3.6.2\"\n")
+	o := opts()
+	o.DirReaders = DirReaders()
+	o.Inputs = []Input{{Path: filepath.Join(dir, "src"), Kind: "source-tree"}}
+	doc, err := Generate(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range doc.Components {
+		if c.Version == "3.6.2" && strings.Contains(strings.ToLower(c.Name), "mbed") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("vendored Mbed TLS 3.6.2 not found in %d components", len(doc.Components))
+	}
+	// Without the kind the same folder is an ordinary directory with no
+	// known input.
+	o.Inputs = []Input{{Path: filepath.Join(dir, "src")}}
+	if _, err := Generate(context.Background(), o); err == nil || !errors.Is(err, ErrNoInput) {
+		t.Fatalf("plain directory: err = %v, want ErrNoInput", err)
+	}
+}

@@ -23,7 +23,7 @@ type ProjectOptions struct {
 // of components.yaml applied. The ApplyReport is nil when the project has
 // no support data file.
 func ForProject(ctx context.Context, p *project.Project, o ProjectOptions) (*sbom.Document, *project.ApplyReport, error) {
-	opts := Options{Readers: Readers(), Tool: o.Tool, Timestamp: o.Timestamp}
+	opts := Options{Readers: Readers(), DirReaders: DirReaders(), Tool: o.Tool, Timestamp: o.Timestamp}
 	components := o.Components
 	if p != nil {
 		for _, in := range p.SBOM.Inputs {

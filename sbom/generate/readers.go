@@ -7,6 +7,7 @@ import (
 	"github.com/premarket/premarket/sbom/source/mcu"
 	"github.com/premarket/premarket/sbom/source/pkgdb"
 	"github.com/premarket/premarket/sbom/source/yocto"
+	"github.com/premarket/premarket/sbom/source/yoctospdx"
 	"github.com/premarket/premarket/sbom/spdx"
 )
 
@@ -18,6 +19,7 @@ func Readers() []sbom.Reader {
 		cyclonedx.NewJSONReader(),
 		cyclonedx.NewXMLReader(),
 		&spdx.JSONReader{},
+		&yoctospdx.SPDX3Reader{},
 	}
 	rs = append(rs, mcu.Readers()...)
 	return append(rs,

@@ -103,9 +103,30 @@ type Component struct {
 	Support     *Support   `json:"support,omitempty"`
 	// Origins lists every place the component was read from.
 	Origins []Origin `json:"origins,omitempty"`
+	// Evidence records how a component found in a binary was identified
+	// (CycloneDX evidence.identity methods and evidence.occurrences).
+	// Empty for components declared by build outputs or SBOMs.
+	Evidence []Evidence `json:"evidence,omitempty"`
 	// Loc is where the component sits in the document it was read from
 	// (for checks of foreign SBOMs). Zero for generated components.
 	Loc Location `json:"-"`
+}
+
+// Evidence is one observation that identified a component in a shipped
+// artefact, in the spirit of CycloneDX evidence: the identification
+// technique, its confidence, where it was seen and what was seen.
+type Evidence struct {
+	// Method is the technique: "binary-analysis" (a text signature in the
+	// binary), "filename", "manifest-analysis" (Go build info, cargo
+	// auditable), ... (CycloneDX identity method techniques).
+	Method string `json:"method"`
+	// Confidence in [0,1].
+	Confidence float64 `json:"confidence"`
+	// Location is the provenance path of the file, with "@offset" or
+	// "#section" when known, e.g. "rootfs.tar!/usr/lib/libz.so.1@0x1a2b".
+	Location string `json:"location,omitempty"`
+	// Text is the matched text (truncated), e.g. "OpenSSL 3.0.11 19 Sep 2023".
+	Text string `json:"text,omitempty"`
 }
 
 // Location mirrors finding.Location without importing it, so the model

@@ -135,8 +135,25 @@ func Generate(ctx context.Context, opts Options) (*sbom.Document, error) {
 	if !opts.Timestamp.IsZero() {
 		out.Timestamp = opts.Timestamp.UTC().Format(time.RFC3339)
 	}
-	if opts.Primary != nil {
-		p := *opts.Primary
+	primary := opts.Primary
+	if primary == nil {
+		// Without a device description, an input that describes one
+		// product (an image SBOM, a CycloneDX metadata.component) lends
+		// it: the SBOM keeps its root instead of losing it.
+		var found []*sbom.Component
+		for _, d := range docs {
+			if d.Primary != nil {
+				found = append(found, d.Primary)
+			}
+		}
+		if len(found) == 1 {
+			p := *found[0]
+			p.Ref = ""
+			primary = &p
+		}
+	}
+	if primary != nil {
+		p := *primary
 		if p.Ref == "" {
 			p.Ref = "device:" + p.Name + "@" + p.Version
 		}

@@ -59,6 +59,15 @@ func (l Limits) withDefaults() Limits {
 // magic numbers — and hands every regular file and symlink it finds, inside
 // any nesting of containers, to v. Nothing is written to disk.
 //
+// Provenance paths: a directory input gives "<dir>/<rel>" with Root
+// "<dir>"; a file input gives "<file>!/<name>" with Root "<file>"; each
+// nested container adds "!/<name>" (e.g. "rootfs.tar.gz!/boot/fitImage!/kernel-1").
+// Compression around a container is transparent ("rootfs.tar.gz!/etc/...");
+// a compressed stream that holds no container is one file named without its
+// suffix ("Image.gz!/Image"). Firmware payloads are named by role: uImage
+// "/kernel", "/ramdisk", "/part-N"; FIT "/<image node name>"; partitions
+// "/pN" or the GPT partition name.
+//
 // Damaged or unreadable containers, containers without a reader and limits
 // that were hit are recorded in Result.Skipped and the scan goes on where it
 // safely can. Scan returns an error only when input cannot be opened, when

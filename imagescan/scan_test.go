@@ -265,6 +265,38 @@ func TestPartitionTable(t *testing.T) {
 	}
 }
 
+func TestGPT(t *testing.T) {
+	fat := readGz(t, "testdata/fat12.img.gz")
+	const start = 64 // LBA of the partition
+	img := make([]byte, start*512)
+	copy(img[512:], "EFI PART")
+	binary.LittleEndian.PutUint64(img[512+72:], 2) // entries at LBA 2
+	binary.LittleEndian.PutUint32(img[512+80:], 4) // 4 entries
+	binary.LittleEndian.PutUint32(img[512+84:], 128)
+	e := img[2*512:]
+	e[0] = 1 // non-zero type GUID
+	binary.LittleEndian.PutUint64(e[32:], start)
+	binary.LittleEndian.PutUint64(e[40:], start+uint64(len(fat)/512)-1)
+	for i, r := range "rootfs" {
+		e[56+2*i] = byte(r)
+	}
+	img = append(img, fat...)
+	var progress []int64
+	c := newCollector()
+	res, err := ScanReaderAt(context.Background(), "disk.img", bytes.NewReader(img), int64(len(img)),
+		Options{Progress: func(done, total int64) { progress = append(progress, done, total) }}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFile(t, c, "disk.img!/rootfs!/usr/bin/hello", "#!/bin/sh\necho hello\n")
+	if len(res.Skipped) != 0 {
+		t.Errorf("skipped %+v", res.Skipped)
+	}
+	if n := len(progress); n == 0 || progress[n-1] != int64(len(img)) || progress[n-2] != int64(len(img)) {
+		t.Errorf("progress %v", progress)
+	}
+}
+
 func putLE32(b []byte, v uint32) {
 	b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
 }
@@ -377,17 +409,17 @@ func TestBadPaths(t *testing.T) {
 // heapDuring runs fn and samples the live heap, returning the peak.
 func heapDuring(fn func()) uint64 {
 	runtime.GC()
-	var peak uint64
 	done := make(chan struct{})
+	result := make(chan uint64)
 	go func() {
 		var m runtime.MemStats
+		var peak uint64
 		for {
 			runtime.ReadMemStats(&m)
-			if m.HeapAlloc > peak {
-				peak = m.HeapAlloc
-			}
+			peak = max(peak, m.HeapAlloc)
 			select {
 			case <-done:
+				result <- peak
 				return
 			case <-time.After(5 * time.Millisecond):
 			}
@@ -395,7 +427,7 @@ func heapDuring(fn func()) uint64 {
 	}()
 	fn()
 	close(done)
-	return peak
+	return <-result
 }
 
 func TestZipBomb(t *testing.T) {

@@ -1,20 +1,25 @@
 package binid
 
 // acMatcher is a compact Aho–Corasick automaton over bytes, compiled to a
-// full deterministic transition table (256 entries per state), so scanning
-// costs one table load per input byte whatever the number of patterns.
+// full deterministic transition table over byte classes, so scanning costs
+// one table load per input byte whatever the number of patterns.
 //
-// It is written here rather than imported: the signature table has a few
-// hundred short anchors, so the dense table stays small (about 1 KiB per
-// state), the code is under 150 lines, and premarket keeps no dependency
+// It is written here rather than imported: the signature table has about a
+// hundred short anchors, so the dense table stays small (a few hundred
+// bytes per state), the code is under 150 lines, and premarket keeps no dependency
 // for a hot loop whose behaviour (overlapping, case-sensitive, byte-exact
 // matches reported at their end offset) must be exactly this.
 type acMatcher struct {
-	delta []uint32 // state<<8 | byte -> next state
-	out   [][]int  // state -> pattern indices ending here (incl. via fail links)
-	has   []bool   // state -> len(out[state]) > 0, a denser test for the hot loop
-	lens  []int    // pattern index -> length
-	first [256]bool
+	delta []uint32 // state*stride + class[byte] -> next state
+	// class maps each byte to an equivalence class: bytes that occur in
+	// no pattern share class 0, so the table has stride = number of
+	// classes instead of 256 and stays small enough for the CPU caches.
+	class  [256]uint32
+	stride uint32
+	out    [][]int // state -> pattern indices ending here (incl. via fail links)
+	has    []bool  // state -> len(out[state]) > 0, a denser test for the hot loop
+	lens   []int   // pattern index -> length
+	first  [256]bool
 }
 
 // newACMatcher compiles the patterns. Empty patterns are ignored.
@@ -45,13 +50,26 @@ func newACMatcher(patterns [][]byte) *acMatcher {
 		}
 		nodes[s].out = append(nodes[s].out, pi)
 	}
+	// Byte classes: one per byte used in a pattern, class 0 for the rest.
+	var reps []byte // class -> a representative byte (class 0: none)
+	reps = append(reps, 0)
+	for _, p := range patterns {
+		for _, b := range p {
+			if m.class[b] == 0 {
+				m.class[b] = uint32(len(reps))
+				reps = append(reps, b)
+			}
+		}
+	}
+	m.stride = uint32(len(reps))
+	stride := int(m.stride)
 	// Breadth-first: fail links and the dense transition table together.
 	n := len(nodes)
-	m.delta = make([]uint32, n*256)
+	m.delta = make([]uint32, n*stride)
 	queue := make([]uint32, 0, n)
-	for b := 0; b < 256; b++ {
-		if c, ok := nodes[0].next[byte(b)]; ok {
-			m.delta[b] = c
+	for k := 1; k < stride; k++ {
+		if c, ok := nodes[0].next[reps[k]]; ok {
+			m.delta[k] = c
 			nodes[c].fail = 0
 			queue = append(queue, c)
 		}
@@ -61,13 +79,13 @@ func newACMatcher(patterns [][]byte) *acMatcher {
 		queue = queue[1:]
 		f := nodes[s].fail
 		nodes[s].out = append(nodes[s].out, nodes[f].out...)
-		for b := 0; b < 256; b++ {
-			if c, ok := nodes[s].next[byte(b)]; ok {
-				nodes[c].fail = m.delta[int(f)<<8|b]
-				m.delta[int(s)<<8|b] = c
+		for k := 0; k < stride; k++ {
+			if c, ok := nodes[s].next[reps[k]]; ok && k > 0 {
+				nodes[c].fail = m.delta[int(f)*stride+k]
+				m.delta[int(s)*stride+k] = c
 				queue = append(queue, c)
 			} else {
-				m.delta[int(s)<<8|b] = m.delta[int(f)<<8|b]
+				m.delta[int(s)*stride+k] = m.delta[int(f)*stride+k]
 			}
 		}
 	}
@@ -84,7 +102,7 @@ func newACMatcher(patterns [][]byte) *acMatcher {
 // offset, as (pattern index, start offset). fn returning false stops the
 // scan early.
 func (m *acMatcher) scan(data []byte, fn func(pat, start int) bool) {
-	delta, has := m.delta, m.has
+	delta, has, class, stride := m.delta, m.has, &m.class, m.stride
 	s := uint32(0)
 	n := len(data)
 	for i := 0; i < n; i++ {
@@ -97,7 +115,7 @@ func (m *acMatcher) scan(data []byte, fn func(pat, start int) bool) {
 				return
 			}
 		}
-		s = delta[s<<8|uint32(data[i])]
+		s = delta[s*stride+class[data[i]]]
 		if has[s] {
 			for _, p := range m.out[s] {
 				if !fn(p, i+1-m.lens[p]) {

@@ -491,6 +491,11 @@ func (e *Evidence) hashInput(role, path string) error {
 
 func (e *Evidence) hashFile(role, path string) error {
 	r := e.rel(path)
+	if strings.HasPrefix(r, "../") || filepath.IsAbs(r) {
+		// outside the project (a --font): the name only, so the manifest
+		// does not depend on where the file sits on this machine
+		r = filepath.Base(path)
+	}
 	for _, in := range e.Inputs {
 		if in.Path == r {
 			return nil

@@ -451,6 +451,7 @@ func TestZipBomb(t *testing.T) {
 	bomb := b.Bytes()
 	var res *Result
 	peak := heapDuring(func() { res, _ = scanBytes(t, "bomb.zip", bomb, Limits{}) })
+	t.Logf("zip bomb of %d bytes: peak heap %d MiB", len(bomb), peak>>20)
 	wantSkip(t, res, "bomb.zip!/zeros", "larger than", LimitFileSize)
 	wantSkip(t, res, "bomb.zip!/small-bomb", "stream cut", LimitRatio)
 	if peak > uint64(len(bomb))+64<<20 {
@@ -463,6 +464,7 @@ func TestXZBomb(t *testing.T) {
 	bomb := xzc(t, zeros)
 	var res *Result
 	peak := heapDuring(func() { res, _ = scanBytes(t, "bomb.xz", bomb, Limits{}) })
+	t.Logf("xz bomb of %d bytes: peak heap %d MiB", len(bomb), peak>>20)
 	wantSkip(t, res, "bomb.xz", "stream cut", LimitRatio)
 	if peak > 48<<20 {
 		t.Errorf("peak heap %d MiB", peak>>20)

@@ -211,16 +211,32 @@ func exists(path string) bool {
 func (e *Evidence) collectSBOM(ctx context.Context) error {
 	p := e.Project
 	q := *p // shallow copy: only the SBOM inputs and components path change
-	q.SBOM.Inputs = nil
-	for _, in := range p.SBOM.Inputs {
-		if !exists(in.Path) {
-			e.Gaps = append(e.Gaps, Gap{ID: "DOC-06", What: "SBOM build input " + e.rel(in.Path), Reason: "file not found"})
-			continue
+	present := func(ins []project.Input) ([]project.Input, error) {
+		var out []project.Input
+		for _, in := range ins {
+			if !exists(in.Path) {
+				e.Gaps = append(e.Gaps, Gap{ID: "DOC-06", What: "SBOM build input " + e.rel(in.Path), Reason: "file not found"})
+				continue
+			}
+			out = append(out, in)
+			if err := e.hashInput("sbom-input", in.Path); err != nil {
+				return nil, err
+			}
 		}
-		q.SBOM.Inputs = append(q.SBOM.Inputs, in)
-		if err := e.hashInput("sbom-input", in.Path); err != nil {
+		return out, nil
+	}
+	var err error
+	if q.SBOM.Inputs, err = present(p.SBOM.Inputs); err != nil {
+		return err
+	}
+	nInputs := len(q.SBOM.Inputs)
+	q.SBOM.Firmware = nil
+	for _, fw := range p.SBOM.Firmware {
+		if fw.Inputs, err = present(fw.Inputs); err != nil {
 			return err
 		}
+		nInputs += len(fw.Inputs)
+		q.SBOM.Firmware = append(q.SBOM.Firmware, fw)
 	}
 	switch {
 	case p.SBOM.Components == "":
@@ -233,8 +249,8 @@ func (e *Evidence) collectSBOM(ctx context.Context) error {
 			return err
 		}
 	}
-	if len(q.SBOM.Inputs) == 0 {
-		e.SBOMError = "premarket.yaml lists no build output or SBOM that exists (sbom.inputs)"
+	if nInputs == 0 {
+		e.SBOMError = "premarket.yaml lists no build output or SBOM that exists (sbom.inputs, sbom.firmware[].inputs)"
 		e.Gaps = append(e.Gaps, Gap{ID: "DOC-06", What: "software bill of materials", Reason: e.SBOMError})
 		return nil
 	}

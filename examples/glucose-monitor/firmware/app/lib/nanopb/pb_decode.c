@@ -1,0 +1,3 @@
+/* pb_decode.c: nanopb 0.4.9 (zlib licence), abridged for the premarket
+ * glucose-monitor example. */
+#include "pb.h"

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/premarket/premarket/sbom"
+	"github.com/premarket/premarket/sbom/source/image"
 	"github.com/premarket/premarket/sbom/source/vendored"
 	"github.com/premarket/premarket/sbom/source/yoctospdx"
 )
@@ -21,9 +22,12 @@ type DirReader interface {
 	ReadDir(ctx context.Context, path string) (*sbom.Document, error)
 }
 
-// DirReaders returns the directory readers premarket knows.
+// DirReaders returns the directory readers premarket knows: Yocto SPDX
+// deploy directories, root file systems (kind "rootfs", detected by their
+// package database; scanned with imagescan's default limits) and source
+// trees.
 func DirReaders() []DirReader {
-	return []DirReader{yoctoDeployDir{}, sourceTree{}}
+	return DirReadersWith(image.Options{})
 }
 
 // sourceTree finds libraries vendored into a source tree by their own

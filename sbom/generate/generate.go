@@ -47,6 +47,10 @@ type Options struct {
 	// DirReaders read directory inputs as a whole (nil: none; Readers
 	// are then used on the files inside).
 	DirReaders []DirReader
+	// PathReaders read file inputs from their path, before any file is
+	// loaded into memory (firmware images of gigabytes); they are tried
+	// before Readers.
+	PathReaders []PathReader
 	// Primary describes the device or firmware; it becomes
 	// metadata.component and the root of the dependency graph.
 	Primary  *sbom.Component
@@ -265,6 +269,9 @@ func readOne(ctx context.Context, in Input, opts Options) (*sbom.Document, strin
 	if isDir(in.Path) {
 		return readDir(ctx, in, opts)
 	}
+	if doc, sum, ok, err := readPath(ctx, in, opts); ok || err != nil {
+		return doc, sum, err
+	}
 	f, err := os.Open(in.Path)
 	if err != nil {
 		return nil, "", fmt.Errorf("input %s: %w", in.Path, errors.Unwrap(err))
@@ -338,14 +345,21 @@ func readDir(ctx context.Context, in Input, opts Options) (*sbom.Document, strin
 		if doc.Source == "" {
 			doc.Source = in.Path
 		}
-		h := sha256.New()
-		for _, c := range doc.Components {
-			fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\n", c.Name, c.Version, c.PURL, c.CPE)
-			for _, o := range c.Origins {
-				fmt.Fprintf(h, "\t%s:%d %s\n", o.File, o.Line, o.Path)
-			}
-		}
-		return doc, hex.EncodeToString(h.Sum(nil)), nil
+		return doc, docDigest(doc), nil
 	}
 	return nil, "", fmt.Errorf("input %s: is a directory and no directory reader has kind %q", in.Path, in.Kind)
+}
+
+// docDigest digests what a document found, for the serial number of
+// inputs that are not read into memory as a whole: every component's
+// identity and origin, in order.
+func docDigest(doc *sbom.Document) string {
+	h := sha256.New()
+	for _, c := range doc.Components {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\n", c.Name, c.Version, c.PURL, c.CPE)
+		for _, o := range c.Origins {
+			fmt.Fprintf(h, "\t%s:%d %s\n", o.File, o.Line, o.Path)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -37,6 +37,7 @@ func merge(docs []*sbom.Document) (*sbom.Document, [][]string) {
 				cp.Hashes = append([]sbom.Hash(nil), c.Hashes...)
 				cp.Properties = append([]sbom.Property(nil), c.Properties...)
 				cp.Licenses = append([]sbom.License(nil), c.Licenses...)
+				cp.Evidence = append([]sbom.Evidence(nil), c.Evidence...)
 				byKey[k] = &cp
 				out.Components = append(out.Components, &cp)
 				m = &cp
@@ -64,6 +65,44 @@ func merge(docs []*sbom.Document) (*sbom.Document, [][]string) {
 				}
 			}
 		}
+	}
+	// Second pass: components observed in binaries join the declared
+	// component they are (see foldObserved).
+	if into := foldObserved(out.Components); len(into) > 0 {
+		kept := out.Components[:0]
+		for _, c := range out.Components {
+			if _, gone := into[c.Ref]; !gone {
+				kept = append(kept, c)
+			}
+		}
+		out.Components = kept
+		for di := range perDoc {
+			for i, r := range perDoc[di] {
+				if t, ok := into[r]; ok {
+					perDoc[di][i] = t
+				}
+			}
+		}
+		folded := map[string]map[string]bool{}
+		for from, set := range deps {
+			if t, ok := into[from]; ok {
+				from = t
+			}
+			ns := folded[from]
+			if ns == nil {
+				ns = map[string]bool{}
+				folded[from] = ns
+			}
+			for to := range set {
+				if t, ok := into[to]; ok {
+					to = t
+				}
+				if to != from {
+					ns[to] = true
+				}
+			}
+		}
+		deps = folded
 	}
 	for from, set := range deps {
 		dep := sbom.Dependency{Ref: from, DependsOn: []string{}}
@@ -126,6 +165,20 @@ func mergeInto(m, c *sbom.Component) {
 		}
 	}
 	m.Origins = append(m.Origins, c.Origins...)
+	for _, e := range c.Evidence {
+		if !hasEvidence(m.Evidence, e) {
+			m.Evidence = append(m.Evidence, e)
+		}
+	}
+}
+
+func hasEvidence(es []sbom.Evidence, e sbom.Evidence) bool {
+	for _, x := range es {
+		if x == e {
+			return true
+		}
+	}
+	return false
 }
 
 func hasHash(hs []sbom.Hash, h sbom.Hash) bool {

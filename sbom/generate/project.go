@@ -6,6 +6,7 @@ import (
 
 	"github.com/premarket/premarket/project"
 	"github.com/premarket/premarket/sbom"
+	"github.com/premarket/premarket/sbom/source/image"
 )
 
 // ProjectOptions adds to what premarket.yaml says.
@@ -16,6 +17,9 @@ type ProjectOptions struct {
 	Components string
 	Timestamp  time.Time
 	Tool       string
+	// Image configures the scans of root file systems and firmware
+	// images (limits, progress).
+	Image image.Options
 }
 
 // ForProject generates the device SBOM a project describes: its inputs,
@@ -23,7 +27,7 @@ type ProjectOptions struct {
 // of components.yaml applied. The ApplyReport is nil when the project has
 // no support data file.
 func ForProject(ctx context.Context, p *project.Project, o ProjectOptions) (*sbom.Document, *project.ApplyReport, error) {
-	opts := Options{Readers: Readers(), DirReaders: DirReaders(), Tool: o.Tool, Timestamp: o.Timestamp}
+	opts := Options{Readers: Readers(), DirReaders: DirReadersWith(o.Image), PathReaders: PathReaders(o.Image), Tool: o.Tool, Timestamp: o.Timestamp}
 	components := o.Components
 	if p != nil {
 		for _, in := range p.SBOM.Inputs {

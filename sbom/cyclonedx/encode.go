@@ -15,6 +15,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -254,7 +255,122 @@ func (e encoder) component(sc *sbom.Component, defaultType sbom.ComponentType) (
 	if props := properties(sc); len(props) > 0 {
 		c.Properties = &props
 	}
+	c.Evidence = e.evidence(sc)
 	return c, nil
+}
+
+// evidence maps the component's Evidence to CycloneDX component evidence:
+//
+//   - identity: one identity of the component's most specific identifier
+//     (field "purl", else "cpe", else "name") with the highest confidence
+//     seen and one method per distinct observation {technique, confidence,
+//     value}, value being the text matched. CycloneDX 1.5 writes identity
+//     as a single object; 1.6 and later as an array, with concludedValue
+//     (the identifier itself);
+//   - occurrences: one per distinct file (Evidence.Location without its
+//     "@0x<offset>" and "#<section>" suffixes), with the offset of the
+//     first observation and the ELF section as additionalContext from 1.6 on
+//     (1.5 has only location).
+//
+// Techniques outside CycloneDX's list are written as "other".
+func (e encoder) evidence(sc *sbom.Component) *cdx.Evidence {
+	if len(sc.Evidence) == 0 {
+		return nil
+	}
+	field, concluded := cdx.EvidenceIdentityFieldTypeName, sc.Name
+	switch {
+	case sc.PURL != "":
+		field, concluded = cdx.EvidenceIdentityFieldTypePURL, sc.PURL
+	case sc.CPE != "":
+		field, concluded = cdx.EvidenceIdentityFieldTypeCPE, sc.CPE
+	}
+	var methods []cdx.EvidenceIdentityMethod
+	seenMethod := map[cdx.EvidenceIdentityMethod]bool{}
+	var best float32
+	var occ []cdx.EvidenceOccurrence
+	seenLoc := map[string]bool{}
+	for _, ev := range sc.Evidence {
+		conf := float32(min(max(ev.Confidence, 0), 1))
+		if conf > best {
+			best = conf
+		}
+		m := cdx.EvidenceIdentityMethod{Technique: identityTechnique(ev.Method), Value: ev.Text}
+		key := m
+		key.Confidence = nil
+		if !seenMethod[key] {
+			seenMethod[key] = true
+			cf := conf
+			m.Confidence = &cf
+			methods = append(methods, m)
+		}
+		if ev.Location == "" {
+			continue
+		}
+		file, off, section := SplitEvidenceLocation(ev.Location)
+		if seenLoc[file] {
+			continue
+		}
+		seenLoc[file] = true
+		o := cdx.EvidenceOccurrence{Location: file}
+		if e.sv >= cdx.SpecVersion1_6 {
+			if off >= 0 && off <= int64(^uint(0)>>1) {
+				n := int(off)
+				o.Offset = &n
+			}
+			if section != "" {
+				o.AdditionalContext = "ELF section " + section
+			}
+		}
+		occ = append(occ, o)
+	}
+	id := cdx.EvidenceIdentity{Field: field, Confidence: &best}
+	if len(methods) > 0 {
+		id.Methods = &methods
+	}
+	out := &cdx.Evidence{}
+	if e.sv >= cdx.SpecVersion1_6 {
+		id.ConcludedValue = concluded
+		out.Identity = &cdx.EvidenceIdentityChoice{Identities: &[]cdx.EvidenceIdentity{id}}
+	} else {
+		out.Identity = &cdx.EvidenceIdentityChoice{Identity: &id}
+	}
+	if len(occ) > 0 {
+		out.Occurrences = &occ
+	}
+	return out
+}
+
+// identityTechnique maps a model evidence method to a CycloneDX identity
+// technique.
+func identityTechnique(m string) cdx.EvidenceIdentityTechnique {
+	switch t := cdx.EvidenceIdentityTechnique(m); t {
+	case cdx.EvidenceIdentityTechniqueASTFingerprint, cdx.EvidenceIdentityTechniqueAttestation,
+		cdx.EvidenceIdentityTechniqueBinaryAnalysis, cdx.EvidenceIdentityTechniqueDynamicAnalysis,
+		cdx.EvidenceIdentityTechniqueFilename, cdx.EvidenceIdentityTechniqueHashComparison,
+		cdx.EvidenceIdentityTechniqueInstrumentation, cdx.EvidenceIdentityTechniqueManifestAnalysis,
+		cdx.EvidenceIdentityTechniqueSourceCodeAnalysis:
+		return t
+	}
+	return cdx.EvidenceIdentityTechniqueOther
+}
+
+// SplitEvidenceLocation splits an sbom.Evidence location
+// "path[@0x<hex offset>][#<section>]" into its parts; offset is -1 when
+// absent. Suffixes are recognised only in their exact form, so a path
+// holding "@" or "#" elsewhere is kept whole.
+func SplitEvidenceLocation(loc string) (file string, offset int64, section string) {
+	file, offset = loc, -1
+	if i := strings.LastIndexByte(file, '#'); i >= 0 && !strings.ContainsAny(file[i+1:], "/!@") && i+1 < len(file) {
+		section = file[i+1:]
+		file = file[:i]
+	}
+	if i := strings.LastIndex(file, "@0x"); i >= 0 {
+		if n, err := strconv.ParseInt(file[i+3:], 16, 64); err == nil && n >= 0 {
+			offset = n
+			file = file[:i]
+		}
+	}
+	return file, offset, section
 }
 
 // properties lists the support data first, then the component's own

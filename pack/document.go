@@ -45,6 +45,7 @@ func (e *Evidence) Document(fonts pdf.Fonts) (*pdf.Document, error) {
 		Subject:        b.expand(t.Document.Subject),
 		Keywords:       kw,
 		Creator:        "premarket " + e.Options.ToolVersion,
+		Producer:       "premarket " + e.Options.ToolVersion + " (go-pdf/fpdf)",
 		DeviceName:     strings.TrimSpace(p.Device.Name + " " + p.Device.Model),
 		DeviceVersion:  "v" + p.Device.SoftwareVersion,
 		Created:        e.Options.Time,

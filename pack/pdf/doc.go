@@ -49,6 +49,9 @@ type Options struct {
 	Subject  string
 	Keywords []string
 	Creator  string
+	// Producer names the software that wrote the PDF; empty means
+	// "premarket (go-pdf/fpdf)" (fpdf would write "FPDF 1.7").
+	Producer string
 	Language string // BCP 47 tag, e.g. "en-US"; empty means "en-US"
 
 	// DeviceName and DeviceVersion are printed in the header of every page.

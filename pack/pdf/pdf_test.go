@@ -16,28 +16,65 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
 
-// pdfcpuConf validates in relaxed mode: fpdf writes link annotations as
-// direct dictionaries in /Annots, which ISO 32000 strict mode rejects and
-// every viewer accepts. Everything else passes strict mode (see
-// TestStrictExceptAnnots).
+// pdfcpuConf validates in strict ISO 32000 mode: the post-processing in
+// finish makes fpdf's output pass it (indirect link annotations, outline
+// counts, no empty name tree).
 func pdfcpuConf() *model.Configuration {
 	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationRelaxed
+	conf.ValidationMode = model.ValidationStrict
 	return conf
 }
 
-// Without links, the document passes pdfcpu's strict validation,
-// including the outline /Count values fpdf gets wrong on its own.
-func TestStrictExceptAnnots(t *testing.T) {
-	d := New(testOptions()).Add(Cover{Title: "T"}, TOC{})
-	d.H1("A", "").H2("A.1", "").H3("A.1.1", "").H1("B", "").Paragraph("text")
-	b, _ := render(t, d)
-	// drop the TOC links: strict mode rejects fpdf's direct annotations
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationStrict
-	err := api.Validate(bytes.NewReader(b), conf)
-	if err != nil && !strings.Contains(err.Error(), "annotation") {
+// A document with internal and external links, a table of contents and
+// nested bookmarks passes pdfcpu's strict validation; its link
+// annotations are indirect objects and it has no /EmbeddedFiles tree.
+func TestStrictValidation(t *testing.T) {
+	b, _ := render(t, sampleDoc(30))
+	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
 		t.Fatalf("strict validation: %v", err)
+	}
+	if bytes.Contains(b, []byte("/Annots [<<")) || !regexp.MustCompile(`/Annots \[\d+ 0 R`).Match(b) {
+		t.Errorf("link annotations are not indirect objects")
+	}
+	if n := bytes.Count(b, []byte("/Subtype /Link")); n < 10 {
+		t.Errorf("%d link annotations, want the TOC and body links", n)
+	}
+	if bytes.Contains(b, []byte("/EmbeddedFiles")) || bytes.Contains(b, []byte("/Names")) {
+		t.Errorf("PDF still has a name tree / EmbeddedFiles")
+	}
+	for _, m := range regexp.MustCompile(`/Rect \[([-0-9.]+) ([-0-9.]+) ([-0-9.]+) ([-0-9.]+)\]`).FindAllSubmatch(b, -1) {
+		if string(m[2]) > string(m[4]) && len(m[2]) == len(m[4]) {
+			t.Errorf("annotation rectangle %s not normalised", m[0])
+			break
+		}
+	}
+	if p := producer(t, b); p != "premarket (go-pdf/fpdf)" {
+		t.Errorf("producer %q", p)
+	}
+	o := testOptions()
+	o.Producer = "premarket 9.9 (go-pdf/fpdf)"
+	c, _ := render(t, New(o).Paragraph("x"))
+	if p := producer(t, c); p != o.Producer {
+		t.Errorf("producer %q, want Options.Producer %q", p, o.Producer)
+	}
+}
+
+func producer(t *testing.T, b []byte) string {
+	t.Helper()
+	ctx, err := api.ReadAndValidate(bytes.NewReader(b), pdfcpuConf())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx.Producer
+}
+
+// finish refuses input it cannot rewrite exactly rather than emit a
+// corrupt file.
+func TestFinishRejectsGarbage(t *testing.T) {
+	for _, in := range []string{"", "%PDF-1.4\n", "%PDF-1.4\nstartxref\n999999\n%%EOF\n", "%PDF-1.4\nstartxref\n3\n%%EOF\n"} {
+		if _, err := finish([]byte(in), nil); err == nil {
+			t.Errorf("finish(%q) accepted", in)
+		}
 	}
 }
 

@@ -206,6 +206,11 @@ func (d *Document) renderPass(ctx context.Context, fonts [nStyles][]byte, faces 
 	f.SetSubject(o.Subject, true)
 	f.SetKeywords(strings.Join(o.Keywords, ", "), true)
 	f.SetCreator(o.Creator, true)
+	producer := o.Producer
+	if producer == "" {
+		producer = "premarket (go-pdf/fpdf)"
+	}
+	f.SetProducer(producer, true)
 	lang := o.Language
 	if lang == "" {
 		lang = "en-US"
@@ -247,7 +252,7 @@ func (d *Document) renderPass(ctx context.Context, fonts [nStyles][]byte, faces 
 	if err := f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf output: %w", err)
 	}
-	out, err := fixOutlineCounts(buf.Bytes(), r.outlineLevels)
+	out, err := finish(buf.Bytes(), r.outlineLevels)
 	if err != nil {
 		return nil, err
 	}

@@ -122,7 +122,26 @@ func Generate(ctx context.Context, opts Options) (*sbom.Document, error) {
 			}
 		}
 	}
-	out, perDoc := merge(docs)
+	// What each input describes (an image SBOM's image, a west spdx
+	// document's Zephyr) is a component like the others, with its own
+	// dependencies: the product's root is the device.
+	// Within a firmware group, what an input describes is that firmware
+	// (a west manifest's own repository, a source tree's root): its edges
+	// become the firmware's.
+	described := 0
+	rootAlias := make([]string, len(docs))
+	for di, d := range docs {
+		if d.Primary == nil {
+			continue
+		}
+		if gi := docGroup[di]; gi > 0 {
+			rootAlias[di] = groups[gi].Ref
+			continue
+		}
+		described++
+		d.Components = append([]*sbom.Component{d.Primary}, d.Components...)
+	}
+	out, perDoc := merge(docs, rootAlias)
 	members := make([][]string, len(groups))
 	for di, refs := range perDoc {
 		members[docGroup[di]] = append(members[docGroup[di]], refs...)
@@ -140,20 +159,23 @@ func Generate(ctx context.Context, opts Options) (*sbom.Document, error) {
 		out.Timestamp = opts.Timestamp.UTC().Format(time.RFC3339)
 	}
 	primary := opts.Primary
-	if primary == nil {
-		// Without a device description, an input that describes one
-		// product (an image SBOM, a CycloneDX metadata.component) lends
-		// it: the SBOM keeps its root instead of losing it.
-		var found []*sbom.Component
-		for _, d := range docs {
-			if d.Primary != nil {
-				found = append(found, d.Primary)
+	if primary == nil && described == 1 && len(opts.Groups) == 0 {
+		// Without a device description, the one input that describes a
+		// product (an image SBOM, a CycloneDX metadata.component) lends it
+		// as the root, keeping its ref and its dependencies.
+		for di, d := range docs {
+			if d.Primary == nil || len(perDoc[di]) == 0 {
+				continue
 			}
-		}
-		if len(found) == 1 {
-			p := *found[0]
-			p.Ref = ""
-			primary = &p
+			ref := perDoc[di][0]
+			for i, c := range out.Components {
+				if c.Ref == ref {
+					out.Components = append(out.Components[:i], out.Components[i+1:]...)
+					primary = c
+					break
+				}
+			}
+			members[docGroup[di]] = without(members[docGroup[di]], ref)
 		}
 	}
 	if primary != nil {
@@ -173,6 +195,17 @@ func Generate(ctx context.Context, opts Options) (*sbom.Document, error) {
 	out.SerialNumber = serialFromDigest(digest.Sum(nil))
 	out.SortComponents()
 	return out, nil
+}
+
+// without returns refs less one ref.
+func without(refs []string, ref string) []string {
+	out := refs[:0:0]
+	for _, r := range refs {
+		if r != ref {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // expand turns a directory input into the files in it that some reader

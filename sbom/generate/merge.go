@@ -13,13 +13,16 @@ import (
 // the first non-empty value of each other field in input order.
 // Dependency edges are rewritten to the merged refs.
 func Merge(docs []*sbom.Document) *sbom.Document {
-	out, _ := merge(docs)
+	out, _ := merge(docs, nil)
 	return out
 }
 
 // merge is Merge that also returns, per input document, the merged refs of
 // its components (so callers can tell which firmware a component came from).
-func merge(docs []*sbom.Document) (*sbom.Document, [][]string) {
+// rootAlias, when set for a document, is the ref its primary component
+// stands for in the merged graph (the firmware it is part of): edges from
+// and to the primary become edges of that ref.
+func merge(docs []*sbom.Document, rootAlias []string) (*sbom.Document, [][]string) {
 	out := &sbom.Document{}
 	perDoc := make([][]string, len(docs))
 	byKey := map[string]*sbom.Component{}
@@ -48,6 +51,9 @@ func merge(docs []*sbom.Document) (*sbom.Document, [][]string) {
 				local[c.Ref] = m.Ref
 			}
 			perDoc[di] = append(perDoc[di], m.Ref)
+		}
+		if di < len(rootAlias) && rootAlias[di] != "" && d.Primary != nil && d.Primary.Ref != "" {
+			local[d.Primary.Ref] = rootAlias[di]
 		}
 		for _, dep := range d.Dependencies {
 			from, ok := local[dep.Ref]
@@ -230,6 +236,17 @@ func rootGraph(d *sbom.Document, groups []*sbom.Component, members [][]string) {
 		for _, r := range refs {
 			if !inbound[r] && r != from {
 				set[r] = true
+			}
+		}
+		// The root may already have edges of its own (an image that
+		// lent itself as the root): add to them, one entry per ref.
+		for i := range d.Dependencies {
+			if d.Dependencies[i].Ref == from {
+				for _, r := range d.Dependencies[i].DependsOn {
+					set[r] = true
+				}
+				d.Dependencies = append(d.Dependencies[:i], d.Dependencies[i+1:]...)
+				break
 			}
 		}
 		dep := sbom.Dependency{Ref: from, DependsOn: []string{}}

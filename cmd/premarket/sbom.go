@@ -20,6 +20,8 @@ import (
 	"github.com/premarket/premarket/sbom/check"
 	"github.com/premarket/premarket/sbom/cyclonedx"
 	"github.com/premarket/premarket/sbom/generate"
+	"github.com/premarket/premarket/sbom/source/image"
+	"github.com/premarket/premarket/sbom/spdx"
 )
 
 func newSBOMCmd(g *globalOptions) *cobra.Command {
@@ -27,7 +29,7 @@ func newSBOMCmd(g *globalOptions) *cobra.Command {
 		Use:   "sbom",
 		Short: "Generate and check software bills of materials",
 	}
-	c.AddCommand(newSBOMGenerateCmd(g), newSBOMCheckCmd(g))
+	c.AddCommand(newSBOMGenerateCmd(g), newSBOMCheckCmd(g), newSBOMDriftCmd(g))
 	return c
 }
 
@@ -39,6 +41,7 @@ type generateFlags struct {
 	components   string
 	specVersion  string
 	outputFormat string
+	image        imageFlags
 }
 
 func newSBOMGenerateCmd(g *globalOptions) *cobra.Command {
@@ -55,6 +58,19 @@ its content (or --kind):
   buildroot-host-manifest       legal-info/host-manifest.csv
   buildroot-show-info           'make show-info' JSON (CPE IDs and dependencies)
   cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tag-value   existing SBOMs
+  rootfs                        a root file system directory (found by its
+                                dpkg, opkg, apk or rpm database)
+  firmware-image                an image or archive file, found by its magic
+                                number: tar, cpio, gzip, xz, zstd, bzip2,
+                                squashfs, ext, FAT, ISO 9660, zip, uImage, FIT,
+                                GPT/MBR disks, in any nesting
+
+Root file systems and images are scanned without unpacking: their package
+databases give the installed packages, binaries no package owns are
+identified by signature (with evidence), and every part that could not be
+looked into is listed as a component with the property
+premarket:image:not-checked. The --max-* flags bound each scan; a progress
+bar is drawn on a terminal.
 
 An input may be a directory; every recognised file in it is read. Components
 are merged and deduplicated (by PURL, else name and version) and keep their
@@ -81,7 +97,8 @@ timestamp: the same inputs then give a byte-identical SBOM.
 	fl.StringVar(&f.projectDir, "project", "", "project directory holding premarket.yaml")
 	fl.StringVar(&f.components, "components", "", "support data file (components.yaml); default from premarket.yaml")
 	fl.StringVar(&f.specVersion, "spec-version", "", "CycloneDX version: 1.5, 1.6 or 1.7 (default 1.6)")
-	fl.StringVar(&f.outputFormat, "output-format", "json", "json or xml")
+	fl.StringVar(&f.outputFormat, "output-format", "json", "json or xml (CycloneDX), or spdx-json (SPDX 2.3)")
+	f.image.register(fl)
 	return c
 }
 
@@ -100,7 +117,7 @@ func sourceDateEpoch() (time.Time, error) {
 
 // buildSBOM runs generation as the flags and project say and returns the
 // document ready to encode, plus what applying support data reported.
-func buildSBOM(ctx context.Context, f *generateFlags) (*sbom.Document, *project.Project, *project.ApplyReport, error) {
+func buildSBOM(ctx context.Context, f *generateFlags, imgOpts image.Options) (*sbom.Document, *project.Project, *project.ApplyReport, error) {
 	var p *project.Project
 	if f.projectDir != "" {
 		var err error
@@ -115,7 +132,7 @@ func buildSBOM(ctx context.Context, f *generateFlags) (*sbom.Document, *project.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	o := generate.ProjectOptions{Components: f.components, Timestamp: ts, Tool: "premarket " + toolVersion()}
+	o := generate.ProjectOptions{Components: f.components, Timestamp: ts, Tool: "premarket " + toolVersion(), Image: imgOpts}
 	for _, in := range f.inputs {
 		o.ExtraInputs = append(o.ExtraInputs, generate.Input{Path: in, Kind: f.kind})
 	}
@@ -131,15 +148,19 @@ func runSBOMGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOpt
 		return &exitError{code: exitUsage, err: fmt.Errorf("give --project DIR or at least one --input\nRun 'premarket sbom generate --help' for usage.")}
 	}
 	format := cyclonedx.Format(f.outputFormat)
-	if format != cyclonedx.FormatJSON && format != cyclonedx.FormatXML {
-		return fmt.Errorf("--output-format %q: want json or xml", f.outputFormat)
+	if format != cyclonedx.FormatJSON && format != cyclonedx.FormatXML && f.outputFormat != formatSPDXJSON {
+		return fmt.Errorf("--output-format %q: want json, xml or spdx-json", f.outputFormat)
 	}
 	switch f.specVersion {
 	case "", "1.5", "1.6", "1.7":
 	default:
 		return fmt.Errorf("--spec-version %q: want 1.5, 1.6 or 1.7", f.specVersion)
 	}
-	doc, p, rep, err := buildSBOM(ctx, f)
+	imgOpts, err := f.image.options(g, stderr)
+	if err != nil {
+		return err
+	}
+	doc, p, rep, err := buildSBOM(ctx, f, imgOpts)
 	if err != nil {
 		return err
 	}
@@ -151,8 +172,11 @@ func runSBOMGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOpt
 		out = "-"
 	}
 	var buf bytes.Buffer
-	eo := cyclonedx.EncodeOptions{SpecVersion: f.specVersion, Format: format}
-	if err := cyclonedx.Encode(&buf, doc, eo); err != nil {
+	if f.outputFormat == formatSPDXJSON {
+		if err := encodeSPDX(&buf, doc); err != nil {
+			return err
+		}
+	} else if err := cyclonedx.Encode(&buf, doc, cyclonedx.EncodeOptions{SpecVersion: f.specVersion, Format: format}); err != nil {
 		return fmt.Errorf("encode SBOM: %w", err)
 	}
 	if format == cyclonedx.FormatJSON {
@@ -192,6 +216,22 @@ func runSBOMGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOpt
 			}
 			fmt.Fprintln(stderr)
 		}
+	}
+	return nil
+}
+
+// formatSPDXJSON is the --output-format value for SPDX 2.3 JSON.
+const formatSPDXJSON = "spdx-json"
+
+// encodeSPDX writes doc as SPDX 2.3 JSON; the creation time is the
+// document's timestamp (SOURCE_DATE_EPOCH).
+func encodeSPDX(w io.Writer, doc *sbom.Document) error {
+	now, err := sourceDateEpoch()
+	if err != nil {
+		return err
+	}
+	if err := spdx.Encode(w, doc, spdx.EncodeOptions{Created: now}); err != nil {
+		return fmt.Errorf("encode SBOM: %w", err)
 	}
 	return nil
 }

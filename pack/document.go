@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/premarket/premarket/fda"
 	"github.com/premarket/premarket/finding"
@@ -573,7 +574,7 @@ func (b *builder) riskAssessment() {
 	if len(legendKeys) > 0 {
 		ch := pdf.BarChart{Caption: "Risk reduction: threats per acceptance class, before and after mitigation", BeforeLabel: "Pre-mitigation", AfterLabel: "Post-mitigation"}
 		for _, k := range legendKeys {
-			ch.Bars = append(ch.Bars, pdf.Bar{Label: k + " (" + shorten(rm.Acceptance.Legend[k], 28) + ")", Before: pre[k], After: post[k]})
+			ch.Bars = append(ch.Bars, pdf.Bar{Label: k + " (" + rm.Acceptance.Legend[k] + ")", Before: pre[k], After: post[k]})
 			ch.Max = max(ch.Max, pre[k], post[k])
 		}
 		if ch.Max > 0 {
@@ -602,19 +603,11 @@ func (b *builder) riskAssessment() {
 	}
 	var trans []string
 	for _, tr := range mx.Risk {
-		trans = append(trans, fmt.Sprintf("%s -> %s: %d", orDash(tr.Pre), orDash(tr.Post), tr.Count))
+		trans = append(trans, fmt.Sprintf("%s → %s: %d", orDash(tr.Pre), orDash(tr.Post), tr.Count))
 	}
 	if len(trans) > 0 {
-		b.para("Transitions (pre-mitigation class -> post-mitigation class: threats): " + strings.Join(trans, "; ") + ".")
+		b.para("Change of acceptance class from before to after mitigation (number of threats): " + strings.Join(trans, "; ") + ".")
 	}
-}
-
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func countText(fs []finding.Finding) string {
@@ -645,7 +638,7 @@ func (b *builder) sbomSection() {
 	b.d.Add(pdf.KeyValues{Pairs: []pdf.KV{
 		{Key: "Format", Value: "CycloneDX " + e.SBOMSpec + " JSON (" + sbomFileName(e.Project) + " in MISC FILES)"},
 		{Key: "Serial number", Value: orDash(doc.SerialNumber)},
-		{Key: "Timestamp", Value: orDash(doc.Timestamp)},
+		{Key: "Timestamp", Value: orDash(displayTime(doc.Timestamp))},
 		{Key: "Authors", Value: orDash(strings.Join(doc.Authors, ", "))},
 		{Key: "Components", Value: strconv.Itoa(len(doc.Components))},
 		{Key: "Check result", Value: countText(e.SBOMFindings) + " under profile " + string(e.Options.Profile.SBOM)},
@@ -768,8 +761,9 @@ func (b *builder) supportSection() {
 		b.gap("Support data file (components.yaml): not provided; support data shown below comes from the build inputs only")
 	}
 	if e.Apply != nil {
-		b.para(fmt.Sprintf("Support data from %s applied to %d components; %d components have none; %d entries match no component.",
-			e.rel(e.Project.SBOM.Components), len(e.Apply.Applied), len(e.Apply.Uncovered), len(e.Apply.Unused)))
+		b.para(fmt.Sprintf("Support data from %s was applied to %s; %s no support data; %s no component.",
+			e.rel(e.Project.SBOM.Components), plural(len(e.Apply.Applied), "component", "components"),
+			plural(len(e.Apply.Uncovered), "component has", "components have"), plural(len(e.Apply.Unused), "entry matches", "entries match")))
 	}
 	rows := make([][]pdf.Cell, 0, len(doc.Components))
 	for _, c := range doc.Components {
@@ -790,12 +784,13 @@ func (b *builder) vulnSection() {
 	b.h(1, "vulnerabilities")
 	b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.noVulnData, Bold: true}}})
 	if y, ok := e.Project.Documents["DOC-08"]; ok {
-		s := "premarket.yaml DOC-08: " + y.Status
+		s := "Status of DOC-08 declared in premarket.yaml: " + y.Status
 		if y.Reference != "" {
-			s += ", " + y.Reference
+			s += " (" + y.Reference + ")"
 		}
+		s += "."
 		if y.Reason != "" {
-			s += ". " + y.Reason
+			s += " " + strings.TrimSuffix(y.Reason, ".") + "."
 		}
 		b.para(s)
 	}
@@ -872,7 +867,7 @@ func (b *builder) traceSection() {
 		}
 		rows = append(rows, []pdf.Cell{{Text: a.id, Bold: true}, {Text: orDash(strings.Join(a.controls, ", "))}, {Text: orDash(strings.Join(a.reqs, ", "))}, {Text: orDash(strings.Join(a.evidence, ", "))}, {Text: orDash(strings.Join(a.hazards, ", "))}, {Text: orDash(strings.Join(a.sw, ", ")), Mono: true}})
 	}
-	b.d.Add(pdf.Table{Caption: "Threat -> controls -> requirements -> verification -> hazards -> SBOM components",
+	b.d.Add(pdf.Table{Caption: "Threat → controls → requirements → verification → hazards → SBOM components",
 		Columns: []pdf.Column{{Header: "Threat", Width: 0.7}, {Header: "Controls", Width: 1.1}, {Header: "Requirements", Width: 1.3}, {Header: "Verification", Width: 1.1}, {Header: "Hazards", Width: 0.8}, {Header: "SBOM components", Width: 3}},
 		Rows:    rows, Zebra: true, Size: 7.5})
 	if len(untraced) > 0 {
@@ -1017,7 +1012,7 @@ func (b *builder) view(m *threatmodel.Model, v *threatmodel.View) {
 		kv = append(kv, pdf.KV{Key: "Clinical functions", Value: strings.Join(v.ClinicalFunctions, ", ")})
 	}
 	if len(v.Sequence) > 0 {
-		kv = append(kv, pdf.KV{Key: "Sequence", Value: strings.Join(v.Sequence, " -> ")})
+		kv = append(kv, pdf.KV{Key: "Sequence", Value: strings.Join(v.Sequence, " → ")})
 	}
 	if len(v.Threats) > 0 {
 		kv = append(kv, pdf.KV{Key: "Threats", Value: shortList(v.Threats, 80)})
@@ -1028,16 +1023,16 @@ func (b *builder) view(m *threatmodel.Model, v *threatmodel.View) {
 	if len(v.Scenarios) > 0 {
 		var rows [][]pdf.Cell
 		for _, s := range v.Scenarios {
-			rows = append(rows, []pdf.Cell{{Text: s.ID, Bold: true}, {Text: s.Description}, {Text: orDash(strings.Join(s.Path, " -> "))}, {Text: orDash(s.Reach)}, {Text: orDash(strings.Join(s.Containment, ", "))}})
+			rows = append(rows, []pdf.Cell{{Text: s.ID, Bold: true}, {Text: s.Description}, {Text: orDash(strings.Join(s.Path, " → "))}, {Text: orDash(s.Reach)}, {Text: orDash(strings.Join(s.Containment, ", "))}})
 		}
 		b.d.Add(pdf.Table{Caption: "Multi-patient harm scenarios of " + v.ID, Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "Scenario", Width: 2.6}, {Header: "Path", Width: 2}, {Header: "Reach", Width: 0.9}, {Header: "Containment", Width: 1.2}}, Rows: rows, Size: 8})
 	}
 	if len(v.Paths) > 0 {
 		var rows [][]pdf.Cell
 		for _, p := range v.Paths {
-			rows = append(rows, []pdf.Cell{{Text: p.ID, Bold: true}, {Text: p.Source + " -> " + p.Target}, {Text: orDash(strings.Join(p.Steps, " -> "))}, {Text: orDash(strings.Join(p.Authenticity, ", "))}, {Text: orDash(strings.Join(p.RollbackProtection, ", "))}, {Text: orDash(p.FailureBehaviour)}})
+			rows = append(rows, []pdf.Cell{{Text: p.ID, Bold: true}, {Text: orDash(p.Source) + " → " + orDash(p.Target)}, {Text: orDash(strings.Join(p.Steps, " → "))}, {Text: orDash(strings.Join(p.Authenticity, ", "))}, {Text: orDash(strings.Join(p.RollbackProtection, ", "))}, {Text: orDash(p.FailureBehaviour)}})
 		}
-		b.d.Add(pdf.Table{Caption: "Update paths of " + v.ID, Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "From -> to", Width: 1.4}, {Header: "Steps", Width: 2.2}, {Header: "Authenticity", Width: 1.1}, {Header: "Rollback", Width: 1}, {Header: "On failure", Width: 1.3}}, Rows: rows, Size: 8})
+		b.d.Add(pdf.Table{Caption: "Update paths of " + v.ID, Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "From → to", Width: 1.4}, {Header: "Steps", Width: 2.2}, {Header: "Authenticity", Width: 1.1}, {Header: "Rollback", Width: 1}, {Header: "On failure", Width: 1.3}}, Rows: rows, Size: 8})
 	}
 	if len(v.NotUpdatable) > 0 {
 		var rows [][]pdf.Cell
@@ -1250,7 +1245,7 @@ func (b *builder) docControl() {
 	b.d.Add(pdf.KeyValues{Pairs: []pdf.KV{
 		{Key: "Document", Value: e.Project.Submission.DocumentName},
 		{Key: "Generated by", Value: "premarket " + e.Options.ToolVersion},
-		{Key: "Timestamp used", Value: e.Options.Time.UTC().Format("2006-01-02T15:04:05Z") + " (SOURCE_DATE_EPOCH when set)"},
+		{Key: "Build timestamp", Value: e.Options.Time.UTC().Format(timeLayout) + " (from SOURCE_DATE_EPOCH when set, otherwise the time of the run)"},
 		{Key: "FDA catalog", Value: e.Catalog.Edition + " (" + e.Catalog.Issued + ")"},
 		{Key: "Profile", Value: fmt.Sprintf("%s (SBOM %s, threat model %s)", e.Options.Profile.Name, e.Options.Profile.SBOM, e.Options.Profile.ThreatModel)},
 		{Key: "Input digest", Value: e.InputsDigest()},
@@ -1261,4 +1256,26 @@ func (b *builder) docControl() {
 	}
 	b.d.Add(pdf.Table{Caption: "Inputs (SHA-256)", Columns: []pdf.Column{{Header: "Role", Width: 1}, {Header: "Path", Width: 2.2}, {Header: "Bytes", Width: 0.8, Align: "R"}, {Header: "SHA-256", Width: 3.6}}, Rows: rows, Size: 7.5})
 	b.para(txt.docControlFiles)
+}
+
+// timeLayout is how the pack shows a point in time; dates alone are
+// shown as YYYY-MM-DD (ISO 8601) throughout.
+const timeLayout = "2006-01-02 15:04:05 UTC"
+
+// displayTime shows an RFC 3339 timestamp in UTC with timeLayout, and
+// any other text unchanged.
+func displayTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// plural writes "1 component" or "3 components".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Column describes a table column.
@@ -79,7 +80,7 @@ func (t Table) render(r *renderer) error {
 		size = sizeTable
 	}
 	lh := size * 1.25
-	widths := columnWidths(t.Columns, ContentWidth)
+	widths := r.fitColumns(t, columnWidths(t.Columns, ContentWidth), size)
 
 	layoutRow := func(cells []Cell, header bool) []cellLayout {
 		out := make([]cellLayout, len(t.Columns))
@@ -232,6 +233,77 @@ func columnWidths(cols []Column, total float64) []float64 {
 			w = 1
 		}
 		out[i] = total * w / sum
+	}
+	return out
+}
+
+// maxWordShare is the widest share of the line a single word may claim
+// for its column; longer words (PURLs, hashes) are broken instead and
+// claim nothing.
+const maxWordShare = 0.26
+
+// fitColumns widens columns too narrow for their longest word (header
+// included), so that words such as "Assessed" or "implemented" are not
+// broken mid-word, taking the width from columns that have room to spare
+// beyond their own longest word. The total width is unchanged; when the
+// spare room is short, every narrow column gets the same share of it.
+func (r *renderer) fitColumns(t Table, widths []float64, size float64) []float64 {
+	need := make([]float64, len(widths))
+	capW := ContentWidth * maxWordShare
+	measure := func(c int, st style, text string, extra float64) {
+		fc := r.faces[st]
+		for _, w := range strings.Fields(fc.sanitize(text, true)) {
+			// a word longer than the cap is broken wherever it lands
+			if ww := fc.textWidth(w, size) + 2*cellPadX + extra + 0.5; ww <= capW {
+				need[c] = max(need[c], ww)
+			}
+		}
+	}
+	for c, col := range t.Columns {
+		if !t.NoHeader {
+			measure(c, sBold, col.Header, 0)
+		}
+	}
+	for _, row := range t.Rows {
+		for c, cell := range row {
+			if c >= len(t.Columns) {
+				break
+			}
+			col := t.Columns[c]
+			st := sRegular
+			switch {
+			case cell.Mono || col.Mono:
+				st = sMono
+			case cell.Bold || col.Bold:
+				st = sBold
+			}
+			extra := 0.0
+			if cell.Status != "" {
+				extra = 2 * badgePadX
+			}
+			measure(c, st, cell.Text, extra)
+		}
+	}
+	deficit, spare := 0.0, 0.0
+	for c, w := range widths {
+		if need[c] > w {
+			deficit += need[c] - w
+		} else {
+			spare += w - need[c]
+		}
+	}
+	if deficit <= 0.01 || spare <= 0.01 {
+		return widths
+	}
+	give := min(1, spare/deficit) // share of each deficit that is filled
+	take := min(1, deficit/spare) // share of each surplus that is taken
+	out := make([]float64, len(widths))
+	for c, w := range widths {
+		if need[c] > w {
+			out[c] = w + (need[c]-w)*give
+		} else {
+			out[c] = w - (w-need[c])*take
+		}
 	}
 	return out
 }

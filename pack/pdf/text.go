@@ -68,12 +68,23 @@ func (fc *face) sanitize(s string, keepNewlines bool) string {
 		case r < 0x20 || r == 0x7f || unicode.IsControl(r):
 		default:
 			if _, ok := fc.runeWidth(r); !ok {
+				if alt, ok := asciiFallback[r]; ok {
+					b.WriteString(alt)
+					continue
+				}
 				r = replacementRune
 			}
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// asciiFallback spells typographic characters the engine's callers use
+// in ASCII, for a caller-supplied font that lacks them.
+var asciiFallback = map[rune]string{
+	'→': "->", '←': "<-", '×': "x", '–': "-", '—': "-", '‑': "-", '…': "...",
+	'≤': "<=", '≥': ">=", '‘': "'", '’': "'", '“': "\"", '”': "\"", '§': "Sec. ",
 }
 
 // textWidth returns the width of s in points at size (s must be sanitized).

@@ -90,3 +90,19 @@ func FuzzWrap(f *testing.F) {
 		}
 	})
 }
+
+// A narrow column is widened to hold its longest word ("implemented",
+// "Assessed") instead of breaking it; long PURL-like tokens claim nothing.
+func TestFitColumns(t *testing.T) {
+	d := New(testOptions()).Add(Table{Columns: []Column{
+		{Header: "ID", Width: 0.5}, {Header: "Assessed in", Width: 0.3}, {Header: "Status", Width: 0.3},
+		{Header: "Text", Width: 6}, {Header: "PURL", Width: 1, Mono: true},
+	}, Rows: [][]Cell{Row("CVE-2099-0001", "T-08", "implemented", "words words words", "pkg:generic/example/a-very-long-package-name@1.2.3?arch=armv7hf")}})
+	b, _ := render(t, d)
+	txt := strings.Join(pageTexts(t, b), "\n")
+	for _, w := range []string{"\nAssessed", "\nimplemented\n", "\nCVE-2099-0001\n"} {
+		if !strings.Contains(txt, w) {
+			t.Errorf("word %q broken:\n%s", strings.TrimSpace(w), txt)
+		}
+	}
+}

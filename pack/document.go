@@ -713,7 +713,7 @@ func (b *builder) componentsSection() {
 		rows = append(rows, []pdf.Cell{{Text: c.Name}, {Text: orDash(c.Version), Mono: true}, {Text: orDash(c.Supplier)}, {Text: orDash(id), Mono: true}, {Text: orDash(si.Level)}, {Text: orDash(si.EndOfSupport)}})
 	}
 	b.d.Add(pdf.Table{Caption: fmt.Sprintf("All %d components", len(doc.Components)),
-		Columns: []pdf.Column{{Header: "Name", Width: 1.6}, {Header: "Version", Width: 1}, {Header: "Supplier", Width: 1.3}, {Header: "PURL / CPE", Width: 3}, {Header: "Support level", Width: 1.2}, {Header: "End of support", Width: 1}},
+		Columns: []pdf.Column{{Header: "Name", Width: 1.5}, {Header: "Version", Width: 0.8}, {Header: "Supplier", Width: 1.3}, {Header: "PURL / CPE", Width: 3.6}, {Header: "Support level", Width: 1.2}, {Header: "End of support", Width: 0.9}},
 		Rows:    rows, Zebra: true, Size: 7.5})
 }
 

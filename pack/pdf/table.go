@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // Column describes a table column.
@@ -242,6 +243,10 @@ func columnWidths(cols []Column, total float64) []float64 {
 // claim nothing.
 const maxWordShare = 0.26
 
+// maxWholeWord is the widest word (padding included) a column is widened
+// to hold whole, separators and all.
+const maxWholeWord = 90.0
+
 // fitColumns widens columns too narrow for their longest word (header
 // included), so that words such as "Assessed" or "implemented" are not
 // broken mid-word, taking the width from columns that have room to spare
@@ -253,9 +258,23 @@ func (r *renderer) fitColumns(t Table, widths []float64, size float64) []float64
 	measure := func(c int, st style, text string, extra float64) {
 		fc := r.faces[st]
 		for _, w := range strings.Fields(fc.sanitize(text, true)) {
-			// a word longer than the cap is broken wherever it lands
-			if ww := fc.textWidth(w, size) + 2*cellPadX + extra + 0.5; ww <= capW {
+			// a short word (an ID such as CVE-2024-1234) must fit whole;
+			// a longer compound (name-with-hyphens, a/path) breaks after
+			// its separators anyway, so only its longest piece must fit;
+			// a piece longer than the cap is broken wherever it lands
+			if ww := fc.textWidth(w, size) + 2*cellPadX + extra + 0.5; ww <= maxWholeWord {
 				need[c] = max(need[c], ww)
+				continue
+			}
+			start := 0
+			for i, ch := range w {
+				if isBreakAfter(ch) || i+utf8.RuneLen(ch) == len(w) {
+					end := i + utf8.RuneLen(ch)
+					if ww := fc.textWidth(w[start:end], size) + 2*cellPadX + extra + 0.5; ww <= capW {
+						need[c] = max(need[c], ww)
+					}
+					start = end
+				}
 			}
 		}
 	}

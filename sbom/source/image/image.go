@@ -91,7 +91,15 @@ func Read(ctx context.Context, input, kind string, opts Options) (*sbom.Document
 	}
 	pc := pkgdb.NewCollector()
 	bc := id.Collector()
-	v := newParallelVisitor(ctx, pc, bc)
+	var slow imagescan.Visitor = bc
+	if owned := preOwned(input); len(owned) > 0 {
+		// A directory's package databases are read before the walk, so
+		// that files the packages own — and everything nested in them,
+		// such as compressed changelogs — are not identified only to be
+		// dropped afterwards. Unowned files are still identified.
+		slow = &skipOwned{owned: owned, next: bc}
+	}
+	v := newParallelVisitor(ctx, pc, slow)
 	res, err := imagescan.Scan(ctx, input, imagescan.Options{Limits: opts.Limits, Progress: opts.Progress}, v)
 	if werr := v.wait(); err == nil {
 		err = werr

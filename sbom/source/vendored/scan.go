@@ -80,6 +80,7 @@ import (
 
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/cpe"
+	"github.com/premarket/premarket/sbom/license"
 )
 
 // KindSourceTree is the input kind of a source-tree scan.
@@ -174,6 +175,7 @@ type hit struct {
 	modified string
 	changes  []string
 	pristine string
+	license  string // SPDX-License-Identifier of the identifying file
 }
 
 // Stats reports what a scan did (for benchmarks and logs).
@@ -319,9 +321,26 @@ func identify(fsys fs.FS, root string, c candidate, opts Options, files map[stri
 		if v != "" && !plausibleVersion(v) {
 			continue // "@PROJECT_VERSION@", "##MQTTCLIENT_VERSION_TAG##": a template, not a release
 		}
-		return &hit{cand: c, rule: rule, name: expand(rule.Name, c.wild), version: v, ev: ev}, nil
+		return &hit{cand: c, rule: rule, name: expand(rule.Name, c.wild), version: v, ev: ev, license: spdxLicenseID(head)}, nil
 	}
 	return nil, nil
+}
+
+// spdxLicenseID returns the licence a file declares in its own header with
+// an "SPDX-License-Identifier:" tag (the REUSE convention most embedded
+// libraries follow), or "".
+func spdxLicenseID(head []byte) string {
+	const tag = "SPDX-License-Identifier:"
+	i := strings.Index(string(head), tag)
+	if i < 0 {
+		return ""
+	}
+	rest := string(head[i+len(tag):])
+	if j := strings.IndexAny(rest, "\r\n"); j >= 0 {
+		rest = rest[:j]
+	}
+	rest = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "*/"))
+	return strings.TrimSpace(rest)
 }
 
 // plausibleVersion accepts versions with a digit and only version-like
@@ -515,6 +534,9 @@ func component(root string, h *hit) *sbom.Component {
 	if p, err := packageurl.FromString(expand(h.rule.PURL, h.cand.wild)); err == nil {
 		p.Version = h.version
 		c.PURL = p.ToString()
+	}
+	if h.license != "" {
+		c.Licenses = []sbom.License{license.Normalize(h.license)}
 	}
 	if h.rule.CPE != nil {
 		if v := cpe.Version(h.version); v != "" {

@@ -406,3 +406,16 @@ func TestParseRules(t *testing.T) {
 		}
 	}
 }
+
+func TestLicenseFromSPDXTag(t *testing.T) {
+	for head, want := range map[string]string{
+		"/*\n *  Copyright The Mbed TLS Contributors\n *  SPDX-License-Identifier: Apache-2.0 OR GPL-2.0-or-later\n */\n": "Apache-2.0 OR GPL-2.0-or-later",
+		"// SPDX-License-Identifier: MIT\n#define X 1\n":                                                                  "MIT",
+		"/* SPDX-License-Identifier: BSD-3-Clause */\n":                                                                   "BSD-3-Clause",
+		"#define NO_TAG 1\n": "",
+	} {
+		if got := spdxLicenseID([]byte(head)); got != want {
+			t.Errorf("spdxLicenseID(%q) = %q, want %q", head, got, want)
+		}
+	}
+}

@@ -182,6 +182,9 @@ if ! go build -o "$pm" ./cmd/premarket 2>"$work/build.log"; then
 fi
 spdx_out=0
 if "$pm" sbom generate --help 2>/dev/null | grep -qE -- '--output-format .*spdx-json'; then spdx_out=1; fi
+# pack --spdx once it is implemented (its help says so until then).
+pack_spdx=()
+if "$pm" pack --help 2>/dev/null | grep -E -- '--spdx ' | grep -vq 'not implemented'; then pack_spdx=(--spdx); fi
 
 # ---------------------------------------------------------------- generate
 # gen OUTPUT ARGS...: run premarket writing OUTPUT; exit 0 and 1 both leave an
@@ -252,7 +255,7 @@ for y in examples/*/premarket.yaml; do
   elif [ -n "$tm" ]; then
     row "$d/threatmodel.sarif" "premarket threatmodel check" SKIP "$ex/premarket.yaml names threatModel $tm, which does not exist"
   fi
-  if gen "$d/pack" pack "$ex" --out "$d/pack" --sarif "$d/pack.sarif"; then
+  if gen "$d/pack" pack "$ex" --out "$d/pack" --sarif "$d/pack.sarif" "${pack_spdx[@]}"; then
     sarif+=("$d/pack.sarif")
     for p in "$d/pack"/*.pdf; do [ -f "$p" ] && pdfs+=("$p|$ex"); done
     manifests+=("$d/pack")

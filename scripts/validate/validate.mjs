@@ -37,18 +37,25 @@ function row (file, validator, result, detail = '') {
   rows.push([file, validator, result, String(detail).replace(/[\t\n]+/g, ' ')].join('\t'))
 }
 
-/** formatErrors turns ajv errors into "path: message" text. */
+/**
+ * formatErrors turns ajv errors into "path: message" text. Errors that differ
+ * only in array indexes are merged ("/packages/*\/x … ×47, first at
+ * /packages/29"), and the offending value is shown when ajv kept it (verbose).
+ */
 function formatErrors (errors) {
-  const seen = new Set()
-  const out = []
+  const groups = new Map()
   for (const e of errors ?? []) {
-    let msg = `${e.instancePath || '/'}: ${e.message}`
+    const path = e.instancePath || '/'
+    let msg = e.message
     if (e.params?.additionalProperty !== undefined) msg += ` (${e.params.additionalProperty})`
     if (e.params?.allowedValues !== undefined) msg += ` (allowed: ${e.params.allowedValues.join(', ')})`
-    if (seen.has(msg)) continue
-    seen.add(msg)
-    out.push(msg)
+    const key = path.replace(/\/\d+(?=\/|$)/g, '/*') + ': ' + msg
+    const g = groups.get(key)
+    if (g) { g.n++; continue }
+    const value = e.data !== undefined && typeof e.data !== 'object' ? ` (value ${JSON.stringify(e.data)})` : ''
+    groups.set(key, { n: 1, first: path, value })
   }
+  const out = [...groups].map(([key, g]) => g.n > 1 ? `${key}${g.value} ×${g.n}, first at ${g.first}` : `${g.first}: ${key.slice(key.indexOf(': ') + 2)}${g.value}`)
   const more = out.length > MAX_ERRORS ? `; … ${out.length - MAX_ERRORS} more` : ''
   return out.slice(0, MAX_ERRORS).join('; ') + more
 }
@@ -91,7 +98,7 @@ function cdxAllErrorsFor (version, doc) {
     const Ajv = require('ajv').default
     const files = CDX._Resources.FILES
     if (!cdxAllErrors) {
-      cdxAllErrors = new Ajv({ allErrors: true, strict: false, useDefaults: false, addUsedSchema: false })
+      cdxAllErrors = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: false, addUsedSchema: false })
       require('ajv-formats')(cdxAllErrors)
       require('ajv-formats-draft2019')(cdxAllErrors, { formats: ['idn-email'] })
       cdxAllErrors.addFormat('iri-reference', true)
@@ -118,7 +125,7 @@ function sarifValidators () {
     // unicodeRegExp: false because the rtm.5 schema has a language pattern
     // ("^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$") that is invalid with the
     // u flag; JSON Schema draft-04 patterns are ECMA 262 without it.
-    const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false })
+    const ajv = new Ajv04({ allErrors: true, verbose: true, strict: false, unicodeRegExp: false })
     require('ajv-formats')(ajv)
     const schemaFile = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json')
     sarifDraft04 = ajv.compile(readJSON(schemaFile))
@@ -129,7 +136,7 @@ function sarifValidators () {
     try { schemaFile = join(dirname(require.resolve('@microsoft/sarif-multitool-linux/package.json')), 'sarif-2.1.0.json') } catch {}
     if (schemaFile && existsSync(schemaFile)) {
       const Ajv2020 = require('ajv/dist/2020').default
-      const ajv = new Ajv2020({ allErrors: true, strict: false })
+      const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false })
       require('ajv-formats')(ajv)
       sarif2020 = ajv.compile(readJSON(schemaFile))
     }
@@ -220,7 +227,7 @@ function validateSPDX (file, schemaFile) {
   let v = spdxValidators.get(schemaFile)
   if (!v) {
     const Ajv = require('ajv').default
-    const ajv = new Ajv({ allErrors: true, strict: false })
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false })
     require('ajv-formats')(ajv)
     v = ajv.compile(readJSON(schemaFile))
     spdxValidators.set(schemaFile, v)

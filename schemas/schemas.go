@@ -114,6 +114,18 @@ func Validate(schemaName string, doc *yamlpos.Doc) ([]*Violation, error) {
 
 // ValidateValue validates an already converted value; doc locates errors.
 func ValidateValue(s *jsonschema.Schema, v any, doc *yamlpos.Doc) []*Violation {
+	return ValidateValueAt(s, v, doc, "")
+}
+
+// ValidateValueAt validates v, the value found at the JSON pointer prefix
+// (for example "/threats/12") of a larger document, against s, typically
+// a compiled sub-schema such as "threatmodel.schema.json#/$defs/threat".
+// doc.Root is the node v was converted from; the violations' paths are
+// those of the larger document ("threats[12].id") and their lines and
+// columns are found below doc.Root. This lets a caller validate the
+// elements of a long list independently (and concurrently) and still
+// report exactly what validating the whole document would.
+func ValidateValueAt(s *jsonschema.Schema, v any, doc *yamlpos.Doc, prefix string) []*Violation {
 	err := s.Validate(v)
 	if err == nil {
 		return nil
@@ -131,8 +143,8 @@ func ValidateValue(s *jsonschema.Schema, v any, doc *yamlpos.Doc) []*Violation {
 		}
 		seen[key] = true
 		one := *leaf
-		one.InstanceLocation = unescapePointer(leaf.InstanceLocation)
-		out = append(out, locateAll(doc, &one)...)
+		one.InstanceLocation = prefix + unescapePointer(leaf.InstanceLocation)
+		out = append(out, locateAll(locator{doc, prefix}, &one)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {
@@ -178,7 +190,7 @@ func leaves(ve *jsonschema.ValidationError) []*jsonschema.ValidationError {
 //
 // Likewise "additionalProperties 'a', 'b' not allowed" becomes one
 // unknown-field violation per key, each at its own key.
-func locateAll(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) []*Violation {
+func locateAll(doc locator, leaf *jsonschema.ValidationError) []*Violation {
 	const prefix = "missing properties: "
 	if names, ok := additionalNames(leaf.Message); ok && len(names) > 1 {
 		out := make([]*Violation, 0, len(names))
@@ -196,7 +208,7 @@ func locateAll(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) []*Violation 
 	for _, name := range strings.Split(strings.TrimPrefix(leaf.Message, prefix), ", ") {
 		name = strings.Trim(name, "'")
 		v := &Violation{File: doc.File, Path: yamlpos.PointerToPath(leaf.InstanceLocation + "/" + name)}
-		if n := yamlpos.Lookup(doc.Root, leaf.InstanceLocation); n != nil {
+		if n := yamlpos.Lookup(doc.Root, doc.rel(leaf.InstanceLocation)); n != nil {
 			v.Line, v.Column = n.Line, n.Column
 		}
 		v.Err = fmt.Errorf("missing property (schema %s)", path.Base(leaf.KeywordLocation))
@@ -205,10 +217,21 @@ func locateAll(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) []*Violation 
 	return out
 }
 
-func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
+// locator finds the nodes of instance locations: doc.Root is the node at
+// the JSON pointer prefix, which every location it is asked about starts
+// with.
+type locator struct {
+	*yamlpos.Doc
+	prefix string
+}
+
+// rel returns a document pointer relative to the locator's root.
+func (l locator) rel(ptr string) string { return strings.TrimPrefix(ptr, l.prefix) }
+
+func locate(doc locator, leaf *jsonschema.ValidationError) *Violation {
 	v := &Violation{File: doc.File, Path: yamlpos.PointerToPath(leaf.InstanceLocation)}
 	msg := leaf.Message
-	n := yamlpos.Lookup(doc.Root, leaf.InstanceLocation)
+	n := yamlpos.Lookup(doc.Root, doc.rel(leaf.InstanceLocation))
 	// For an unknown key, point at the key itself.
 	if strings.HasPrefix(msg, "additionalProperties") || strings.HasPrefix(msg, "unevaluatedProperties") {
 		if q := quoted(msg); q != "" {
@@ -224,7 +247,7 @@ func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
 	if msg == "not allowed" && path.Base(leaf.KeywordLocation) == "unevaluatedProperties" {
 		if i := strings.LastIndexByte(leaf.InstanceLocation, '/'); i >= 0 {
 			name := strings.ReplaceAll(strings.ReplaceAll(leaf.InstanceLocation[i+1:], "~1", "/"), "~0", "~")
-			if k := yamlpos.KeyNode(yamlpos.Lookup(doc.Root, leaf.InstanceLocation[:i]), name); k != nil {
+			if k := yamlpos.KeyNode(yamlpos.Lookup(doc.Root, doc.rel(leaf.InstanceLocation[:i])), name); k != nil {
 				n = k
 			}
 			msg = fmt.Sprintf("unknown field %q (custom fields must start with x-)", name)
@@ -234,7 +257,7 @@ func locate(doc *yamlpos.Doc, leaf *jsonschema.ValidationError) *Violation {
 	if strings.Contains(leaf.KeywordLocation, "/propertyNames/") {
 		if i := strings.LastIndexByte(leaf.InstanceLocation, '/'); i >= 0 {
 			name := strings.ReplaceAll(strings.ReplaceAll(leaf.InstanceLocation[i+1:], "~1", "/"), "~0", "~")
-			if k := yamlpos.KeyNode(yamlpos.Lookup(doc.Root, leaf.InstanceLocation[:i]), name); k != nil {
+			if k := yamlpos.KeyNode(yamlpos.Lookup(doc.Root, doc.rel(leaf.InstanceLocation[:i])), name); k != nil {
 				n = k
 			}
 		}

@@ -99,6 +99,15 @@ type merged struct {
 }
 
 func load(doc *yamlpos.Doc, opts LoadOptions) (*Model, []finding.Finding, error) {
+	return loadWith(doc, opts, defaultWorkers())
+}
+
+// loadWith is load on up to workers goroutines.
+//
+// The merged tree is converted to plain values, validated, decoded and
+// located element by element (see split.go); the Model keeps only position
+// skeletons, so the yaml tree is garbage once loadWith returns.
+func loadWith(doc *yamlpos.Doc, opts LoadOptions, workers int) (*Model, []finding.Finding, error) {
 	if doc.Root.Kind != yaml.MappingNode {
 		return nil, nil, &yamlpos.Error{File: doc.File, Line: doc.Root.Line, Column: doc.Root.Column, Err: errors.New("a threat model must be a mapping (dtmVersion, model, device, ...)")}
 	}
@@ -106,24 +115,22 @@ func load(doc *yamlpos.Doc, opts LoadOptions) (*Model, []finding.Finding, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	// Structural problems yamlpos.Value finds (duplicate keys, merge keys)
-	// are reported per file so that they name the right one.
-	// The merged tree is converted once; only when it fails are the files
-	// converted one by one to find the culprit.
-	v, err := yamlpos.Value(mg.root)
-	if err != nil {
-		for _, f := range mg.allSources() {
-			if _, e := yamlpos.Value(f.doc.Root); e != nil {
-				return nil, nil, locateValueError(f.doc.File, e)
-			}
-		}
-		return nil, nil, locateValueError(doc.File, err)
-	}
 	s, err := schemas.Compile(SchemaName)
 	if err != nil {
 		return nil, nil, err
 	}
-	viol := schemas.ValidateValue(s, v, &yamlpos.Doc{File: doc.File, Root: mg.root})
+	plan, err := splitPlan()
+	if err != nil {
+		return nil, nil, err
+	}
+	sd, err := split(mg.root, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	viol, valueErr := sd.validate(s, doc, mg.root, workers)
+	if valueErr {
+		return nil, nil, mg.valueError(doc.File)
+	}
 	if len(viol) > 0 {
 		fs := make([]finding.Finding, 0, len(viol))
 		for _, x := range viol {
@@ -141,11 +148,38 @@ func load(doc *yamlpos.Doc, opts LoadOptions) (*Model, []finding.Finding, error)
 		return nil, fs, nil
 	}
 	m := &Model{File: doc.File, Dir: filepath.Dir(doc.File), Files: mg.files}
-	if err := mg.root.Decode(m); err != nil {
-		return nil, nil, locateDecodeError(doc.File, err)
+	if err := sd.cut.Decode(m); err != nil {
+		return nil, nil, mg.decodeError(doc.File)
 	}
-	mg.locate(m)
+	if !mg.decodeAndLocate(m, sd, workers) {
+		return nil, nil, mg.decodeError(doc.File)
+	}
 	return m, nil, nil
+}
+
+// valueError finds the structural problem (duplicate key, merge key) that
+// yamlpos.Value reports and names the file it is in: the merged tree is
+// converted once, then the files one by one to find the culprit.
+func (mg *merged) valueError(rootFile string) error {
+	_, err := yamlpos.Value(mg.root)
+	if err == nil {
+		return &yamlpos.Error{File: rootFile, Err: errors.New("the model cannot be converted to plain values")}
+	}
+	for _, f := range mg.allSources() {
+		if _, e := yamlpos.Value(f.doc.Root); e != nil {
+			return locateValueError(f.doc.File, e)
+		}
+	}
+	return locateValueError(rootFile, err)
+}
+
+// decodeError decodes the whole merged tree, as one call, to report the
+// first decoding error in document order.
+func (mg *merged) decodeError(rootFile string) error {
+	if err := mg.root.Decode(&Model{}); err != nil {
+		return locateDecodeError(rootFile, err)
+	}
+	return &yamlpos.Error{File: rootFile, Err: errors.New("the model cannot be decoded")}
 }
 
 func (mg *merged) allSources() []*source {

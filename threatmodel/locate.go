@@ -4,106 +4,216 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/premarket/premarket/yamlpos"
 )
 
-// locate gives every decoded element its position: the file it came from
-// (root or fragment), its line and column, and its path in the merged
-// model. Nested elements inherit the file of their top-level element.
-func (mg *merged) locate(m *Model) {
+// decodeAndLocate completes m, which holds the decoded cut document:
+// it decodes the remaining items of split sections and gives every
+// element its position: the file it came from (root or fragment), its
+// line and column, and its path in the merged model. Nested elements
+// inherit the file of their top-level element. The elements of list
+// sections are handled on up to workers goroutines. It reports false when
+// an item does not decode (the caller then reports the error).
+func (mg *merged) decodeAndLocate(m *Model, sd *splitDoc, workers int) bool {
 	root := mg.root
 	file := mg.rootSrc.doc.File
-	m.Pos = mkPos(file, "", root)
+	b := newPosBuilder()
+	// The root's skeleton; the items of list sections are filled in below.
+	rp := &posNode{line: int32(root.Line), col: int32(root.Column), kind: yaml.MappingNode, kids: make([]posNode, len(root.Content)/2)}
+	secPos := make([]*posNode, len(sd.secs))
+	for i := range rp.kids {
+		k, v := root.Content[2*i], root.Content[2*i+1]
+		kp := &rp.kids[i]
+		kp.name, kp.keyLine, kp.keyCol = b.intern(k.Value), int32(k.Line), int32(k.Column)
+		if s := sd.secAt(2 * i); s >= 0 {
+			r := yamlpos.Resolve(v)
+			kp.line, kp.col, kp.kind = int32(r.Line), int32(r.Column), r.Kind
+			kp.kids = make([]posNode, len(sd.secs[s].items))
+			secPos[s] = kp
+			continue
+		}
+		b.build(kp, v)
+	}
+	m.Pos = mkPos(file, "", rp)
 	m.X = extensions(root)
 	if n := yamlpos.Child(root, "model"); n != nil {
-		m.Meta.Pos, m.Meta.X = mkPos(file, "model", n), extensions(n)
+		m.Meta.Pos, m.Meta.X = mkPos(file, "model", rp.child("model")), extensions(n)
 	}
-	if n := yamlpos.Child(root, "riskMethod"); n != nil {
-		m.RiskMethod.Pos = mkPos(file, "riskMethod", n)
+	if pn := rp.child("riskMethod"); pn != nil {
+		m.RiskMethod.Pos = mkPos(file, "riskMethod", pn)
 	}
 	if n := yamlpos.Child(root, "device"); n != nil {
-		m.Device.Pos, m.Device.X = mkPos(file, "device", n), extensions(n)
-		eachItem(n, "clinicalFunctions", func(i int, it *yaml.Node) {
-			if i < len(m.Device.ClinicalFunctions) {
-				m.Device.ClinicalFunctions[i].Pos = mkPos(file, fmt.Sprintf("device.clinicalFunctions[%d]", i), it)
+		pn := rp.child("device")
+		m.Device.Pos, m.Device.X = mkPos(file, "device", pn), extensions(n)
+		cf := pn.items("clinicalFunctions")
+		for i := range cf {
+			if i < len(m.Device.ClinicalFunctions) && m.Device.ClinicalFunctions[i] != nil {
+				m.Device.ClinicalFunctions[i].Pos = mkPos(file, fmt.Sprintf("device.clinicalFunctions[%d]", i), &cf[i])
 			}
-		})
+		}
 	}
-	// each visits the items of a top-level list with their source.
-	each := func(sec string, f func(i int, p Pos, n *yaml.Node, src *source)) {
-		eachItem(root, sec, func(i int, it *yaml.Node) {
-			src := mg.rootSrc
-			if o := mg.origin[sec]; i < len(o) {
-				src = o[i]
-			}
-			f(i, mkPos(src.doc.File, fmt.Sprintf("%s[%d]", sec, i), it), it, src)
-		})
+
+	// Elements of list sections: decode the items the cut left out, build
+	// their skeletons and locate them.
+	type item struct{ sec, i int }
+	var items []item
+	for s, sec := range sd.secs {
+		if sec.schema != nil {
+			sectionOps[sec.name].grow(m, len(sec.items))
+		}
+		for i := range sec.items {
+			items = append(items, item{s, i})
+		}
 	}
-	each("assumptions", func(i int, p Pos, n *yaml.Node, _ *source) {
-		m.Assumptions[i].Pos, m.Assumptions[i].X = p, extensions(n)
-	})
-	each("actors", func(i int, p Pos, n *yaml.Node, _ *source) { m.Actors[i].Pos, m.Actors[i].X = p, extensions(n) })
-	each("threatActors", func(i int, p Pos, n *yaml.Node, _ *source) {
-		m.ThreatActors[i].Pos, m.ThreatActors[i].X = p, extensions(n)
-	})
-	each("assets", func(i int, p Pos, n *yaml.Node, _ *source) { m.Assets[i].Pos, m.Assets[i].X = p, extensions(n) })
-	each("trustBoundaries", func(i int, p Pos, n *yaml.Node, _ *source) {
-		m.TrustBoundaries[i].Pos, m.TrustBoundaries[i].X = p, extensions(n)
-	})
-	each("components", func(i int, p Pos, n *yaml.Node, _ *source) {
-		c := m.Components[i]
-		c.Pos, c.X = p, extensions(n)
-		eachItem(n, "interfaces", func(j int, it *yaml.Node) {
-			if j < len(c.Interfaces) {
-				f := c.Interfaces[j]
-				f.Pos, f.X, f.Component = mkPos(p.File, fmt.Sprintf("%s.interfaces[%d]", p.Path, j), it), extensions(it), c.ID
+	builders := make([]*posBuilder, workers)
+	builders[0] = b
+	var failed atomic.Bool
+	parallel(len(items), workers, func(w, j int) {
+		it := items[j]
+		sec := sd.secs[it.sec]
+		ops := sectionOps[sec.name]
+		n := sec.items[it.i]
+		if sec.schema != nil && it.i > 0 {
+			if err := ops.decode(m, it.i, n); err != nil {
+				failed.Store(true)
+				return
 			}
-		})
-		eachItem(n, "software", func(j int, it *yaml.Node) {
-			if j < len(c.Software) {
-				c.Software[j].Pos = mkPos(p.File, fmt.Sprintf("%s.software[%d]", p.Path, j), it)
-			}
-		})
+		}
+		if builders[w] == nil {
+			builders[w] = newPosBuilder()
+		}
+		pn := &secPos[it.sec].kids[it.i]
+		builders[w].build(pn, n)
+		src := mg.rootSrc
+		if o := mg.origin[sec.name]; it.i < len(o) {
+			src = o[it.i]
+		}
+		ops.locate(m, it.i, mkPos(src.doc.File, fmt.Sprintf("%s[%d]", sec.name, it.i), pn), yamlpos.Resolve(n), src)
 	})
-	each("dataflows", func(i int, p Pos, n *yaml.Node, _ *source) { m.Dataflows[i].Pos, m.Dataflows[i].X = p, extensions(n) })
-	each("views", func(i int, p Pos, n *yaml.Node, _ *source) {
-		v := m.Views[i]
-		v.Pos, v.X = p, extensions(n)
-		eachItem(n, "scenarios", func(j int, it *yaml.Node) {
-			if j < len(v.Scenarios) {
-				v.Scenarios[j].Pos = mkPos(p.File, fmt.Sprintf("%s.scenarios[%d]", p.Path, j), it)
-			}
-		})
-		eachItem(n, "paths", func(j int, it *yaml.Node) {
-			if j < len(v.Paths) {
-				v.Paths[j].Pos = mkPos(p.File, fmt.Sprintf("%s.paths[%d]", p.Path, j), it)
-			}
-		})
-		eachItem(n, "notUpdatable", func(j int, it *yaml.Node) {
-			if j < len(v.NotUpdatable) {
-				v.NotUpdatable[j].Pos = mkPos(p.File, fmt.Sprintf("%s.notUpdatable[%d]", p.Path, j), it)
-			}
-		})
-	})
-	each("controls", func(i int, p Pos, n *yaml.Node, _ *source) { m.Controls[i].Pos, m.Controls[i].X = p, extensions(n) })
-	each("threats", func(i int, p Pos, n *yaml.Node, _ *source) { m.Threats[i].Pos, m.Threats[i].X = p, extensions(n) })
-	each("evidence", func(i int, p Pos, n *yaml.Node, _ *source) { m.Evidence[i].Pos, m.Evidence[i].X = p, extensions(n) })
-	each("sboms", func(i int, p Pos, n *yaml.Node, src *source) {
-		m.SBOMs[i].Pos, m.SBOMs[i].X, m.SBOMs[i].Dir = p, extensions(n), src.dir
-	})
-	each("vulnerabilities", func(i int, p Pos, n *yaml.Node, _ *source) {
-		v := m.Vulnerabilities[i]
-		v.Pos, v.X = p, extensions(n)
-		v.Component.Pos = p.Field("component")
-	})
-	each("imports", func(i int, p Pos, n *yaml.Node, _ *source) { m.Imports[i].Pos, m.Imports[i].X = p, extensions(n) })
+	return !failed.Load()
 }
 
-func mkPos(file, path string, n *yaml.Node) Pos {
-	return Pos{File: file, Line: n.Line, Column: n.Column, Path: path, node: n}
+// secAt returns the index in sd.secs of the section whose key is at
+// Content index key of the root, or -1.
+func (sd *splitDoc) secAt(key int) int {
+	for i, s := range sd.secs {
+		if s.key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// secOps decodes and locates the elements of one list section.
+type secOps struct {
+	// grow extends the section's slice to n elements, keeping those
+	// already decoded.
+	grow func(m *Model, n int)
+	// decode decodes item i from n.
+	decode func(m *Model, i int, n *yaml.Node) error
+	// locate sets the position and extensions of element i, whose
+	// (alias-resolved) node is n and which came from src.
+	locate func(m *Model, i int, p Pos, n *yaml.Node, src *source)
+}
+
+// listOps builds the secOps of a section held in the slice get returns.
+func listOps[T any](get func(*Model) *[]*T, loc func(e *T, p Pos, n *yaml.Node, src *source)) secOps {
+	return secOps{
+		grow: func(m *Model, n int) {
+			s := get(m)
+			if len(*s) < n {
+				ns := make([]*T, n)
+				copy(ns, *s)
+				*s = ns
+			}
+		},
+		decode: func(m *Model, i int, n *yaml.Node) error {
+			// Decoding into a *T, as yaml.v3 does for each element of a
+			// []*T, so that the result is that of decoding the list.
+			var e *T
+			err := n.Decode(&e)
+			(*get(m))[i] = e
+			return err
+		},
+		locate: func(m *Model, i int, p Pos, n *yaml.Node, src *source) {
+			if s := *get(m); i < len(s) && s[i] != nil {
+				loc(s[i], p, n, src)
+			}
+		},
+	}
+}
+
+// locateItems sets the positions of the items of a nested list of an
+// element at p.
+func locateItems[T any](p Pos, key string, elems []*T, pos func(*T) *Pos) {
+	its := p.at.items(key)
+	for j := range its {
+		if j < len(elems) && elems[j] != nil {
+			*pos(elems[j]) = mkPos(p.File, fmt.Sprintf("%s.%s[%d]", p.Path, key, j), &its[j])
+		}
+	}
+}
+
+// sectionOps holds the secOps of every list section (immutable).
+var sectionOps = map[string]secOps{
+	"assumptions": listOps(func(m *Model) *[]*Assumption { return &m.Assumptions }, func(e *Assumption, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"actors": listOps(func(m *Model) *[]*Actor { return &m.Actors }, func(e *Actor, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"threatActors": listOps(func(m *Model) *[]*ThreatActor { return &m.ThreatActors }, func(e *ThreatActor, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"assets": listOps(func(m *Model) *[]*Asset { return &m.Assets }, func(e *Asset, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"trustBoundaries": listOps(func(m *Model) *[]*TrustBoundary { return &m.TrustBoundaries }, func(e *TrustBoundary, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"components": listOps(func(m *Model) *[]*Component { return &m.Components }, func(c *Component, p Pos, n *yaml.Node, _ *source) {
+		c.Pos, c.X = p, extensions(n)
+		ifs := p.at.items("interfaces")
+		eachItem(n, "interfaces", func(j int, it *yaml.Node) {
+			if j < len(c.Interfaces) && j < len(ifs) && c.Interfaces[j] != nil {
+				f := c.Interfaces[j]
+				f.Pos, f.X, f.Component = mkPos(p.File, fmt.Sprintf("%s.interfaces[%d]", p.Path, j), &ifs[j]), extensions(it), c.ID
+			}
+		})
+		locateItems(p, "software", c.Software, func(s *SoftwareRef) *Pos { return &s.Pos })
+	}),
+	"dataflows": listOps(func(m *Model) *[]*Dataflow { return &m.Dataflows }, func(e *Dataflow, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"views": listOps(func(m *Model) *[]*View { return &m.Views }, func(v *View, p Pos, n *yaml.Node, _ *source) {
+		v.Pos, v.X = p, extensions(n)
+		locateItems(p, "scenarios", v.Scenarios, func(s *Scenario) *Pos { return &s.Pos })
+		locateItems(p, "paths", v.Paths, func(s *UpdatePath) *Pos { return &s.Pos })
+		locateItems(p, "notUpdatable", v.NotUpdatable, func(s *NotUpdatable) *Pos { return &s.Pos })
+	}),
+	"controls": listOps(func(m *Model) *[]*Control { return &m.Controls }, func(e *Control, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"threats": listOps(func(m *Model) *[]*Threat { return &m.Threats }, func(e *Threat, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"evidence": listOps(func(m *Model) *[]*Evidence { return &m.Evidence }, func(e *Evidence, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
+	"sboms": listOps(func(m *Model) *[]*SBOMRef { return &m.SBOMs }, func(e *SBOMRef, p Pos, n *yaml.Node, src *source) {
+		e.Pos, e.X, e.Dir = p, extensions(n), src.dir
+	}),
+	"vulnerabilities": listOps(func(m *Model) *[]*Vulnerability { return &m.Vulnerabilities }, func(v *Vulnerability, p Pos, n *yaml.Node, _ *source) {
+		v.Pos, v.X = p, extensions(n)
+		v.Component.Pos = p.Field("component")
+	}),
+	"imports": listOps(func(m *Model) *[]*ImportRecord { return &m.Imports }, func(e *ImportRecord, p Pos, n *yaml.Node, _ *source) {
+		e.Pos, e.X = p, extensions(n)
+	}),
 }
 
 func eachItem(n *yaml.Node, key string, f func(int, *yaml.Node)) {

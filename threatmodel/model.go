@@ -7,7 +7,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/premarket/premarket/finding"
-	"github.com/premarket/premarket/yamlpos"
 )
 
 // Pos locates an element in the file it was read from. Every element of a
@@ -20,7 +19,9 @@ type Pos struct {
 	// Path is the element's document path in the merged model, e.g.
 	// "threats[3]" (indexes count across included files).
 	Path string
-	node *yaml.Node
+	// at is the position skeleton of the element (nil for positions made
+	// outside the loader); Field navigates it.
+	at *posNode
 }
 
 // Location converts the position to a finding location.
@@ -34,27 +35,27 @@ func (p Pos) Location() finding.Location {
 // position that does, so a finding about a missing field still points at
 // the enclosing object.
 func (p Pos) Field(path string) Pos {
-	if p.node == nil || path == "" {
+	if p.at == nil || path == "" {
 		return p
 	}
-	n, q := p.node, p
+	n, q := p.at, p
 	for _, seg := range strings.Split(path, ".") {
-		next := yamlpos.Child(n, seg)
+		next := n.child(seg)
 		if next == nil {
 			return q
 		}
-		at := next
-		if _, err := strconv.Atoi(seg); err == nil && n.Kind == yaml.SequenceNode {
+		line, col := next.line, next.col
+		if _, err := strconv.Atoi(seg); err == nil && n.kind == yaml.SequenceNode {
 			q.Path += "[" + seg + "]"
 		} else {
 			q.Path += "." + seg
-			if k := yamlpos.KeyNode(n, seg); k != nil && next.Kind != yaml.ScalarNode {
-				at = k // a nested object or list: point at its key
+			if n.kind == yaml.MappingNode && next.kind != yaml.ScalarNode {
+				line, col = next.keyLine, next.keyCol // a nested object or list: point at its key
 			}
 		}
-		q.Line, q.Column = at.Line, at.Column
+		q.Line, q.Column = int(line), int(col)
 		n = next
-		q.node = n
+		q.at = n
 	}
 	return q
 }

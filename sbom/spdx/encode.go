@@ -329,7 +329,7 @@ func purposeOf(t sbom.ComponentType) string {
 	case sbom.TypeContainer:
 		return "CONTAINER"
 	case sbom.TypeOperatingSystem:
-		return "OPERATING-SYSTEM"
+		return "OPERATING_SYSTEM"
 	case sbom.TypeDevice:
 		return "DEVICE"
 	case sbom.TypeFirmware:

@@ -235,20 +235,11 @@ func toDocument(d *document, name, kind string, opts ReadOptions, at located) *s
 			}
 		}
 	}
-	// The document describes one product only when it names exactly one
-	// package (documentDescribes and DESCRIBES may repeat it). Documents
-	// that describe several (Zephyr's west spdx describes every package)
-	// have no primary: all their packages are components alike.
-	var primaries []*sbom.Component
-	seenPrimary := map[*sbom.Component]bool{}
 	for _, id := range described {
-		if c := byID[id]; c != nil && c.Type != sbom.TypeFile && !seenPrimary[c] {
-			seenPrimary[c] = true
-			primaries = append(primaries, c)
+		if c := byID[id]; c != nil && c.Type != sbom.TypeFile {
+			doc.Primary = c
+			break
 		}
-	}
-	if len(primaries) == 1 {
-		doc.Primary = primaries[0]
 	}
 	for _, c := range all {
 		if c != doc.Primary {

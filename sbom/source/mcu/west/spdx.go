@@ -84,8 +84,23 @@ func (r *SPDXReader) Read(ctx context.Context, name string, data []byte) (*sbom.
 	for _, c := range all {
 		enrich(c, docName)
 	}
+	// west spdx's zephyr.spdx and app.spdx DESCRIBE every package they
+	// hold: none of them is "the" product, so all are components. Only a
+	// build document (build.spdx) describes one thing, the build target.
+	if doc.Primary != nil && describesSeveral(data) {
+		doc.Components = all
+		doc.Primary = nil
+	}
 	return doc, nil
 }
+
+// describesSeveral reports whether the document has more than one
+// "Relationship: SPDXRef-DOCUMENT DESCRIBES ..." line.
+func describesSeveral(data []byte) bool {
+	return len(describesLine.FindAll(data, 2)) > 1
+}
+
+var describesLine = regexp.MustCompile(`(?m)^Relationship:\s*SPDXRef-DOCUMENT\s+DESCRIBES\s`)
 
 // hostPURL matches the PURLs west spdx builds from a git URL.
 var hostPURL = regexp.MustCompile(`^pkg:([a-z0-9-]+(?:\.[a-z0-9-]+)+)/`)

@@ -284,7 +284,7 @@ func comparable(d *sbom.Document) []*comp {
 			}
 		}
 		out = append(out, &comp{c: c, key: c.Key(), nn: generate.NormalizeName(c.Name), nv: generate.NormalizeVersion(c.Version),
-			vp: cpeVendorProduct(c.CPE), purl: purlBase(c.PURL)})
+			vp: generate.CPEVendorProduct(c.CPE), purl: purlBase(c.PURL)})
 	}
 	return out
 }
@@ -314,24 +314,6 @@ func purlBase(p string) string {
 		p = p[:i]
 	}
 	return strings.ToLower(p)
-}
-
-// cpeVendorProduct returns "vendor:product" of a CPE 2.3 name or 2.2 URI.
-func cpeVendorProduct(cpe string) string {
-	cpe = strings.ToLower(cpe)
-	var parts []string
-	switch {
-	case strings.HasPrefix(cpe, "cpe:2.3:"):
-		parts = strings.Split(cpe, ":")[3:]
-	case strings.HasPrefix(cpe, "cpe:/"):
-		parts = strings.Split(cpe[5:], ":")[1:]
-	default:
-		return ""
-	}
-	if len(parts) < 2 || parts[0] == "" || parts[1] == "" || parts[0] == "*" || parts[1] == "*" {
-		return ""
-	}
-	return parts[0] + ":" + parts[1]
 }
 
 func subject(c *sbom.Component) string {

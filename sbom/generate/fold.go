@@ -61,7 +61,7 @@ func foldObserved(comps []*sbom.Component) map[string]string {
 	for _, d := range declared {
 		v := NormalizeVersion(d.Version)
 		n := NormalizeName(d.Name)
-		if vp := cpeVendorProduct(d.CPE); vp != "" {
+		if vp := CPEVendorProduct(d.CPE); vp != "" {
 			byCPE[vp] = append(byCPE[vp], d)
 			if v != "" {
 				byCPEVer[vp+"@"+v] = append(byCPEVer[vp+"@"+v], d)
@@ -76,7 +76,7 @@ func foldObserved(comps []*sbom.Component) map[string]string {
 	for _, o := range observed {
 		v := NormalizeVersion(o.Version)
 		n := NormalizeName(o.Name)
-		vp := cpeVendorProduct(o.CPE)
+		vp := CPEVendorProduct(o.CPE)
 		var cands []*sbom.Component
 		switch {
 		case v != "" && vp != "" && len(byCPEVer[vp+"@"+v]) > 0:
@@ -123,9 +123,9 @@ func pick(cands []*sbom.Component, name string) *sbom.Component {
 	return cs[0]
 }
 
-// cpeVendorProduct returns "vendor:product" of a CPE 2.3 formatted string
+// CPEVendorProduct returns "vendor:product" of a CPE 2.3 formatted string
 // or a CPE 2.2 URI, lower case, or "".
-func cpeVendorProduct(cpe string) string {
+func CPEVendorProduct(cpe string) string {
 	cpe = strings.ToLower(cpe)
 	var parts []string
 	switch {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/premarket/premarket/internal/testfixtures"
 )
 
 // The real-binary tests read Debian packages extracted by
@@ -14,29 +16,9 @@ import (
 // when they are absent. Expected versions are derived from each package's
 // own version in manifest.tsv, never written here.
 
-// repoRoot walks up from the working directory to the directory holding
-// go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // debianManifest reads manifest.tsv: package -> version.
 func debianManifest(t *testing.T) (string, map[string]string) {
-	dir := filepath.Join(repoRoot(t), ".cache", "debian-binaries")
+	dir := filepath.Join(testfixtures.Root(t), ".cache", "debian-binaries")
 	f, err := os.Open(filepath.Join(dir, "manifest.tsv"))
 	if err != nil {
 		t.Skipf(".cache/debian-binaries not present (run scripts/fetch-debian-binaries.sh): %v", err)

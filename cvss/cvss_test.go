@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/premarket/premarket/internal/testfixtures"
 )
 
 // v3 vectors with published scores. The first block are examples from the
@@ -354,30 +356,6 @@ func TestBands(t *testing.T) {
 	}
 }
 
-// repoFixtures locates ../shared/fixtures next to the repository root.
-func repoFixtures(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("../shared/fixtures not present: %v", err)
-	}
-	return p
-}
-
 // collectScored walks decoded JSON and returns every object that carries a
 // CVSS vectorString and a numeric baseScore, with the NVD sub-scores of its
 // parent when present.
@@ -412,7 +390,7 @@ func collectScored(node any, parent map[string]any, out *[]scored) {
 }
 
 func TestFixtureVectors(t *testing.T) {
-	root := repoFixtures(t)
+	root := testfixtures.Dir(t)
 	files := []string{"nvd2_CVE-2023-0286_openssl.json", "csaf-vex_redhat-rhsa-openssl.json", "cisa-kev_known_exploited_vulnerabilities.json", "osv_GO-2022-0969.json"}
 	total := 0
 	for _, f := range files {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/premarket/premarket/internal/testfixtures"
 )
 
 func mustDefault(t testing.TB) *Catalog {
@@ -233,21 +235,7 @@ func TestFamiliesContiguous(t *testing.T) {
 // the repository root (the directory holding go.mod).
 func catalogPath(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "reference", "fda-premarket-catalog.md")
+	p := filepath.Join(testfixtures.Shared(t, "reference"), "fda-premarket-catalog.md")
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("../shared/reference not present: %v", err)
 	}

@@ -18,30 +18,14 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"github.com/premarket/premarket/internal/testfixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 // testTime is the SOURCE_DATE_EPOCH 1767225600 (2026-01-01).
 var testTime = time.Unix(1767225600, 0).UTC()
-
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
 
 func buildPack(t testing.TB, projectDir, out string) (*Evidence, *Result) {
 	t.Helper()
@@ -132,7 +116,7 @@ func flatten(bms []pdfcpu.Bookmark, out *[]string) {
 
 // TestExamplePack reads the example's pack back with pdfcpu.
 func TestExamplePack(t *testing.T) {
-	root := repoRoot(t)
+	root := testfixtures.Root(t)
 	out := filepath.Join(t.TempDir(), "evidence")
 	e, res := buildPack(t, filepath.Join(root, "examples", "infusion-pump"), out)
 	b, err := os.ReadFile(res.PDF)
@@ -256,7 +240,7 @@ func unwrap(s string) string {
 // TestReproducible builds the example twice: PDF, zip and manifest are
 // byte-identical.
 func TestReproducible(t *testing.T) {
-	root := repoRoot(t)
+	root := testfixtures.Root(t)
 	dir := filepath.Join(root, "examples", "infusion-pump")
 	tmp := t.TempDir()
 	_, a := buildPack(t, dir, filepath.Join(tmp, "a"))

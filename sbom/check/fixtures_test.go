@@ -2,43 +2,18 @@ package check_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/premarket/premarket/finding"
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/check"
 	"github.com/premarket/premarket/sbom/cyclonedx"
 	"github.com/premarket/premarket/sbom/spdx"
 )
-
-// fixturesDir finds ../shared/fixtures beside the repository root (the
-// directory holding go.mod), or skips.
-func fixturesDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/fixtures not present: go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(fx); errors.Is(err, os.ErrNotExist) {
-		t.Skip("../shared/fixtures not present: " + fx)
-	}
-	return fx
-}
 
 // readFixture reads a CycloneDX or SPDX JSON file with the project's readers.
 func readFixture(t *testing.T, path string) *sbom.Document {
@@ -87,7 +62,7 @@ func score(res check.Result, id string) check.ElementScore {
 }
 
 func TestFixtures(t *testing.T) {
-	fx := fixturesDir(t)
+	fx := testfixtures.Dir(t)
 	files, err := filepath.Glob(filepath.Join(fx, "sbom", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures in %s: %v", fx, err)

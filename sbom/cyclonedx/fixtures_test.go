@@ -8,36 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 )
 
-// fixtures returns ../shared/fixtures beside the repository root, or skips.
-func fixtures(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/fixtures not present: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skip("../shared/fixtures not present: ", err)
-	}
-	return fx
-}
-
 func readFixture(t *testing.T, rel string) (*sbom.Document, []byte) {
 	t.Helper()
-	path := filepath.Join(fixtures(t), filepath.FromSlash(rel))
+	path := filepath.Join(testfixtures.Dir(t), filepath.FromSlash(rel))
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +184,7 @@ func TestReadFixtureDetails(t *testing.T) {
 // CycloneDX examples are valid; the TMBOM uses the component type
 // "threat-model", which no published schema has, once per component.
 func TestValidateFixtures(t *testing.T) {
-	fx := fixtures(t)
+	fx := testfixtures.Dir(t)
 	files, _ := filepath.Glob(filepath.Join(fx, "sbom", "cdx*.json"))
 	if len(files) == 0 {
 		t.Fatal("no CycloneDX fixtures")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/spdx"
 )
@@ -15,7 +16,7 @@ import (
 // the spdx package's own tag-value example) as CycloneDX 1.6 and 1.7 and
 // checks the result against the official schemas.
 func TestEncodeFromSPDX(t *testing.T) {
-	fx := fixtures(t)
+	fx := testfixtures.Dir(t)
 	for _, c := range []struct {
 		path     string
 		tagValue bool

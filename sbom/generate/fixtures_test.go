@@ -3,42 +3,21 @@ package generate
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/cyclonedx"
 )
-
-// fixturesDir returns ../shared/fixtures beside the repository, or skips.
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skipf("../shared/fixtures not present (%v): real-file tests skipped", err)
-	}
-	return fx
-}
 
 // TestFixturesGenerateValidCycloneDX generates an SBOM from every real
 // Yocto and Buildroot build output and the Yocto create-spdx document, and
 // validates each against the official CycloneDX schema of every spec
 // version premarket writes.
 func TestFixturesGenerateValidCycloneDX(t *testing.T) {
-	fx := fixturesDir(t)
+	fx := testfixtures.Dir(t)
 	cases := []struct {
 		file       string
 		kind       string
@@ -113,7 +92,7 @@ func TestFixturesGenerateValidCycloneDX(t *testing.T) {
 // TestFixturesMergeYoctoManifests merges the two Yocto manifests of one
 // build: packages and image artefacts, each with its own provenance.
 func TestFixturesMergeYoctoManifests(t *testing.T) {
-	fx := fixturesDir(t)
+	fx := testfixtures.Dir(t)
 	doc, err := Generate(context.Background(), Options{Readers: Readers(), Inputs: []Input{
 		{Path: filepath.Join(fx, "yocto/phytec-mira-imx6_license.manifest")},
 		{Path: filepath.Join(fx, "yocto/phytec-mira-imx6_image_license.manifest")},

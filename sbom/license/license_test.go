@@ -12,6 +12,8 @@ import (
 
 	"github.com/github/go-spdx/v2/spdxexp"
 	"github.com/github/go-spdx/v2/spdxexp/spdxlicenses"
+
+	"github.com/premarket/premarket/internal/testfixtures"
 )
 
 func TestNormalizeExact(t *testing.T) {
@@ -118,34 +120,10 @@ func TestCache(t *testing.T) {
 	}
 }
 
-// fixturesDir finds ../shared/fixtures beside the repository root.
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/fixtures not present: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	f := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(f); err != nil {
-		t.Skip("../shared/fixtures not present: ", err)
-	}
-	return f
-}
-
 // fixtureLicences collects every distinct licence string of the Yocto and
 // Buildroot fixtures, including the ones inside DEPENDENCIES WITH LICENSES.
 func fixtureLicences(t *testing.T) []string {
-	fx := fixturesDir(t)
+	fx := testfixtures.Dir(t)
 	seen := map[string]bool{}
 	var out []string
 	add := func(s string) {

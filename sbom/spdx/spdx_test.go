@@ -9,32 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 )
-
-// fixtures returns ../shared/fixtures beside the repository root, or skips.
-func fixtures(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/fixtures not present: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skip("../shared/fixtures not present: ", err)
-	}
-	return fx
-}
 
 func read(t *testing.T, r sbom.Reader, path string) (*sbom.Document, []byte) {
 	t.Helper()
@@ -65,7 +42,7 @@ func byName(doc *sbom.Document, name string) *sbom.Component {
 }
 
 func TestSyftAlpine(t *testing.T) {
-	doc, data := read(t, &JSONReader{}, filepath.Join(fixtures(t), "sbom", "spdx22_syft_alpine-image.json"))
+	doc, data := read(t, &JSONReader{}, filepath.Join(testfixtures.Dir(t), "sbom", "spdx22_syft_alpine-image.json"))
 	if doc.Format != "SPDX" || doc.SpecVersion != "SPDX-2.2" || doc.Timestamp != "2022-09-21T14:54:15.500229Z" {
 		t.Errorf("doc %+v", doc)
 	}
@@ -101,14 +78,14 @@ func TestSyftAlpine(t *testing.T) {
 	}
 	// With files, the package->file CONTAINS edges appear.
 	r := &JSONReader{Options: ReadOptions{IncludeFiles: true}}
-	withFiles, _ := read(t, r, filepath.Join(fixtures(t), "sbom", "spdx22_syft_alpine-image.json"))
+	withFiles, _ := read(t, r, filepath.Join(testfixtures.Dir(t), "sbom", "spdx22_syft_alpine-image.json"))
 	if len(withFiles.Components) != 14+75 || len(withFiles.Dependencies) == 0 {
 		t.Errorf("with files: %d components %d deps", len(withFiles.Components), len(withFiles.Dependencies))
 	}
 }
 
 func TestYoctoShadow(t *testing.T) {
-	doc, _ := read(t, &JSONReader{}, filepath.Join(fixtures(t), "yocto", "wr-sbom_recipe-shadow.spdx22.json"))
+	doc, _ := read(t, &JSONReader{}, filepath.Join(testfixtures.Dir(t), "yocto", "wr-sbom_recipe-shadow.spdx22.json"))
 	if doc.Primary == nil || doc.Primary.Name != "shadow" || doc.Primary.Version != "4.14.2" {
 		t.Fatalf("primary %+v", doc.Primary)
 	}

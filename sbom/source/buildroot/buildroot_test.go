@@ -10,34 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 )
 
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/fixtures not present: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	f := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(f); err != nil {
-		t.Skip("../shared/fixtures not present: ", err)
-	}
-	return f
-}
-
 func readFixture(t *testing.T, rel string) (string, []byte) {
-	p := filepath.Join(fixturesDir(t), "buildroot", rel)
+	p := filepath.Join(testfixtures.Dir(t), "buildroot", rel)
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

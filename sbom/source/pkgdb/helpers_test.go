@@ -10,31 +10,6 @@ import (
 	"github.com/premarket/premarket/sbom"
 )
 
-// fixturesDir returns ../shared/fixtures next to the repository root, or
-// skips the test.
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("../shared/fixtures not present: no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skipf("../shared/fixtures not present: %v", err)
-	}
-	return fx
-}
-
 // feedDir shows every file and symlink under dir to v the way the image
 // walker does: Name is the absolute path inside dir, Root is root.
 func feedDir(t testing.TB, v imagescan.Visitor, dir, root string) {

@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/premarket/premarket/imagescan"
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 )
 
 func readOpkgFixture(t *testing.T) []byte {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(fixturesDir(t), "pkgdb", "openwrt-x86_64_lmapd_opkg-status"))
+	data, err := os.ReadFile(filepath.Join(testfixtures.Dir(t), "pkgdb", "openwrt-x86_64_lmapd_opkg-status"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/cpe"
 )
@@ -298,33 +299,12 @@ func TestDeployDirWithSPDX3(t *testing.T) {
 	}
 }
 
-// fixtureDir finds ../shared/fixtures beside the repository root.
-func fixtureDir(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			f := filepath.Join(d, "..", "shared", "fixtures")
-			if _, err := os.Stat(f); err != nil {
-				t.Skip("../shared/fixtures not present: " + f)
-			}
-			return f
-		}
-		if filepath.Dir(d) == d {
-			t.Skip("../shared/fixtures not present: no go.mod above " + wd)
-		}
-	}
-}
-
 // TestFixtureRecipeDoc reads the real Wind River create-spdx recipe
 // document as a one-document deploy directory: no image, no package
 // documents, so no components, and its external references stay
 // unresolved without error.
 func TestFixtureRecipeDoc(t *testing.T) {
-	src := filepath.Join(fixtureDir(t), "yocto", "wr-sbom_recipe-shadow.spdx22.json")
+	src := filepath.Join(testfixtures.Dir(t), "yocto", "wr-sbom_recipe-shadow.spdx22.json")
 	data, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)

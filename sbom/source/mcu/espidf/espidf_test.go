@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/source/mcu/internal/common"
 	tu "github.com/premarket/premarket/sbom/source/mcu/internal/testutil"
@@ -34,7 +35,7 @@ func read(t *testing.T, path string) *sbom.Document {
 // The real lock of daikin-altherma-esp32: six registry components and
 // ESP-IDF 6.0.2 for esp32s3.
 func TestDaikinLock(t *testing.T) {
-	path := filepath.Join(tu.Fixtures(t), "manifests", "espidf_daikin-altherma-esp32_dependencies.lock")
+	path := filepath.Join(testfixtures.Dir(t), "manifests", "espidf_daikin-altherma-esp32_dependencies.lock")
 	doc := read(t, path)
 	want := map[string]struct{ version, hash string }{
 		"cjson":         {"1.7.19~2", "e788323270d90738662d66fffa910bfe1fba019bba087f01557e70c40485b469"},

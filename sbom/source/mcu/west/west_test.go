@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/internal/testfixtures"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/source/mcu/internal/common"
 	tu "github.com/premarket/premarket/sbom/source/mcu/internal/testutil"
@@ -43,7 +44,7 @@ func names(doc *sbom.Document) []string {
 // The real manifest of the HealthyPi Move wearable: one project (sdk-nrf
 // v2.8-branch) importing with a path-prefix, a commented-out project.
 func TestHealthyPiMove(t *testing.T) {
-	path := filepath.Join(tu.Fixtures(t), "manifests", "zephyr_healthypi-move_west.yml")
+	path := filepath.Join(testfixtures.Dir(t), "manifests", "zephyr_healthypi-move_west.yml")
 	doc := readFile(t, NewManifestReader(), path)
 	if got := names(doc); !reflect.DeepEqual(got, []string{"sdk-nrf"}) {
 		t.Fatalf("components = %v, want [sdk-nrf] (max30001 is commented out)", got)

@@ -1,38 +1,13 @@
-// Package testutil helps the MCU readers' tests find the shared fixtures.
+// Package testutil holds the MCU readers' test helpers: looking up
+// components, properties and dependencies of a read document. (Tests find
+// ../shared/fixtures with internal/testfixtures.)
 package testutil
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/premarket/premarket/sbom"
 )
-
-// Fixtures returns ../shared/fixtures relative to the repository root (the
-// directory holding go.mod), skipping the test when it is absent.
-func Fixtures(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("../shared/fixtures not present: no go.mod above the test directory")
-		}
-		dir = up
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures")
-	if st, err := os.Stat(fx); err != nil || !st.IsDir() {
-		t.Skip("../shared/fixtures not present: " + fx)
-	}
-	return fx
-}
 
 // ByName returns the component named name, failing the test when absent.
 func ByName(t testing.TB, doc *sbom.Document, name string) *sbom.Component {

@@ -67,6 +67,13 @@ func isListSection(k string) bool {
 // the semantic checks need a structurally valid model.
 func Load(path string, opts LoadOptions) (*Model, []finding.Finding, error) {
 	lim := opts.limits()
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && lim.MaxBytes > 0 && st.Size() <= lim.MaxBytes {
+		data, err := os.ReadFile(path)
+		if err == nil && int64(len(data)) <= lim.MaxBytes {
+			return loadBytes(path, data, opts, defaultWorkers())
+		}
+	}
+	// Anything unusual: yamlpos reads the file and reports the problem.
 	doc, err := yamlpos.ReadFile(path, lim)
 	if err != nil {
 		return nil, nil, err
@@ -77,11 +84,24 @@ func Load(path string, opts LoadOptions) (*Model, []finding.Finding, error) {
 // LoadBytes is Load for a root document already in memory; name is used in
 // messages and to resolve includes.
 func LoadBytes(name string, data []byte, opts LoadOptions) (*Model, []finding.Finding, error) {
+	return loadBytes(name, data, opts, defaultWorkers())
+}
+
+// loadBytes streams a large single-file model in chunks when its text
+// allows (stream.go) and otherwise parses it whole.
+func loadBytes(name string, data []byte, opts LoadOptions, workers int) (*Model, []finding.Finding, error) {
+	if plan, err := splitPlan(); err == nil {
+		if pieces, ok := streamable(data, plan); ok {
+			if m, fs, ok := loadStream(name, data, pieces, plan, opts, workers); ok {
+				return m, fs, nil
+			}
+		}
+	}
 	doc, err := yamlpos.Parse(name, data, opts.limits())
 	if err != nil {
 		return nil, nil, err
 	}
-	return load(doc, opts)
+	return loadWith(doc, opts, workers)
 }
 
 // source is one file of a model.
@@ -132,20 +152,7 @@ func loadWith(doc *yamlpos.Doc, opts LoadOptions, workers int) (*Model, []findin
 		return nil, nil, mg.valueError(doc.File)
 	}
 	if len(viol) > 0 {
-		fs := make([]finding.Finding, 0, len(viol))
-		for _, x := range viol {
-			file := mg.fileOfPath(x.Path, doc.File)
-			fs = append(fs, finding.Finding{
-				RuleID:   RuleSchema,
-				Severity: finding.Error,
-				Catalog:  "DOC-02",
-				Subject:  x.Path,
-				Message:  fmt.Sprintf("%v; fix the field so the model follows the DTM schema", x.Err),
-				Location: finding.Location{File: file, Line: x.Line, Column: x.Column, Path: x.Path},
-			})
-		}
-		finding.Sort(fs)
-		return nil, fs, nil
+		return nil, violationFindings(viol, func(p string) string { return mg.fileOfPath(p, doc.File) }), nil
 	}
 	m := &Model{File: doc.File, Dir: filepath.Dir(doc.File), Files: mg.files}
 	if err := sd.cut.Decode(m); err != nil {
@@ -155,6 +162,24 @@ func loadWith(doc *yamlpos.Doc, opts LoadOptions, workers int) (*Model, []findin
 		return nil, nil, mg.decodeError(doc.File)
 	}
 	return m, nil, nil
+}
+
+// violationFindings turns schema violations into sorted findings;
+// fileOf names the file of a document path.
+func violationFindings(viol []*schemas.Violation, fileOf func(path string) string) []finding.Finding {
+	fs := make([]finding.Finding, 0, len(viol))
+	for _, x := range viol {
+		fs = append(fs, finding.Finding{
+			RuleID:   RuleSchema,
+			Severity: finding.Error,
+			Catalog:  "DOC-02",
+			Subject:  x.Path,
+			Message:  fmt.Sprintf("%v; fix the field so the model follows the DTM schema", x.Err),
+			Location: finding.Location{File: fileOf(x.Path), Line: x.Line, Column: x.Column, Path: x.Path},
+		})
+	}
+	finding.Sort(fs)
+	return fs
 }
 
 // valueError finds the structural problem (duplicate key, merge key) that

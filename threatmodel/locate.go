@@ -3,6 +3,7 @@ package threatmodel
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -22,40 +23,13 @@ func (mg *merged) decodeAndLocate(m *Model, sd *splitDoc, workers int) bool {
 	root := mg.root
 	file := mg.rootSrc.doc.File
 	b := newPosBuilder()
-	// The root's skeleton; the items of list sections are filled in below.
-	rp := &posNode{line: int32(root.Line), col: int32(root.Column), kind: yaml.MappingNode, kids: make([]posNode, len(root.Content)/2)}
-	secPos := make([]*posNode, len(sd.secs))
-	for i := range rp.kids {
-		k, v := root.Content[2*i], root.Content[2*i+1]
-		kp := &rp.kids[i]
-		kp.name, kp.keyLine, kp.keyCol = b.intern(k.Value), int32(k.Line), int32(k.Column)
-		if s := sd.secAt(2 * i); s >= 0 {
-			r := yamlpos.Resolve(v)
-			kp.line, kp.col, kp.kind = int32(r.Line), int32(r.Column), r.Kind
-			kp.kids = make([]posNode, len(sd.secs[s].items))
-			secPos[s] = kp
-			continue
+	rp, lists := b.rootSkeleton(root, func(key int) int {
+		if s := sd.secAt(key); s >= 0 {
+			return len(sd.secs[s].items)
 		}
-		b.build(kp, v)
-	}
-	m.Pos = mkPos(file, "", rp)
-	m.X = extensions(root)
-	if n := yamlpos.Child(root, "model"); n != nil {
-		m.Meta.Pos, m.Meta.X = mkPos(file, "model", rp.child("model")), extensions(n)
-	}
-	if pn := rp.child("riskMethod"); pn != nil {
-		m.RiskMethod.Pos = mkPos(file, "riskMethod", pn)
-	}
-	if n := yamlpos.Child(root, "device"); n != nil {
-		pn := rp.child("device")
-		m.Device.Pos, m.Device.X = mkPos(file, "device", pn), extensions(n)
-		cf := pn.items("clinicalFunctions")
-		for i := range cf {
-			if i < len(m.Device.ClinicalFunctions) && m.Device.ClinicalFunctions[i] != nil {
-				m.Device.ClinicalFunctions[i].Pos = mkPos(file, fmt.Sprintf("device.clinicalFunctions[%d]", i), &cf[i])
-			}
-		}
-	}
+		return -1
+	})
+	locateTop(m, root, rp, file)
 
 	// Elements of list sections: decode the items the cut left out, build
 	// their skeletons and locate them.
@@ -75,10 +49,9 @@ func (mg *merged) decodeAndLocate(m *Model, sd *splitDoc, workers int) bool {
 	parallel(len(items), workers, func(w, j int) {
 		it := items[j]
 		sec := sd.secs[it.sec]
-		ops := sectionOps[sec.name]
 		n := sec.items[it.i]
 		if sec.schema != nil && it.i > 0 {
-			if err := ops.decode(m, it.i, n); err != nil {
+			if err := sectionOps[sec.name].decode(m, it.i, n); err != nil {
 				failed.Store(true)
 				return
 			}
@@ -86,15 +59,67 @@ func (mg *merged) decodeAndLocate(m *Model, sd *splitDoc, workers int) bool {
 		if builders[w] == nil {
 			builders[w] = newPosBuilder()
 		}
-		pn := &secPos[it.sec].kids[it.i]
-		builders[w].build(pn, n)
 		src := mg.rootSrc
 		if o := mg.origin[sec.name]; it.i < len(o) {
 			src = o[it.i]
 		}
-		ops.locate(m, it.i, mkPos(src.doc.File, fmt.Sprintf("%s[%d]", sec.name, it.i), pn), yamlpos.Resolve(n), src)
+		locateElem(m, sec.name, it.i, n, &lists[sec.key].kids[it.i], builders[w], src)
 	})
 	return !failed.Load()
+}
+
+// rootSkeleton builds the skeleton of a root mapping except the items of
+// the list sections for which listLen (given the Content index of the
+// section's key) returns n >= 0: those get n empty kids, which
+// locateElem fills, and are returned by key index.
+func (b *posBuilder) rootSkeleton(root *yaml.Node, listLen func(key int) int) (*posNode, map[int]*posNode) {
+	rp := &posNode{line: int32(root.Line), col: int32(root.Column), kind: yaml.MappingNode, kids: make([]posNode, len(root.Content)/2)}
+	lists := map[int]*posNode{}
+	for i := range rp.kids {
+		k, v := root.Content[2*i], root.Content[2*i+1]
+		kp := &rp.kids[i]
+		kp.name, kp.keyLine, kp.keyCol = b.intern(k.Value), int32(k.Line), int32(k.Column)
+		if n := listLen(2 * i); n >= 0 {
+			r := yamlpos.Resolve(v)
+			kp.line, kp.col, kp.kind = int32(r.Line), int32(r.Column), r.Kind
+			kp.kids = make([]posNode, n)
+			lists[2*i] = kp
+			continue
+		}
+		b.build(kp, v)
+	}
+	return rp, lists
+}
+
+// locateTop sets the positions and extensions of the model and its
+// top-level objects.
+func locateTop(m *Model, root *yaml.Node, rp *posNode, file string) {
+	m.Pos = mkPos(file, "", rp)
+	m.X = extensions(root)
+	if n := yamlpos.Child(root, "model"); n != nil {
+		m.Meta.Pos, m.Meta.X = mkPos(file, "model", rp.child("model")), extensions(n)
+	}
+	if pn := rp.child("riskMethod"); pn != nil {
+		m.RiskMethod.Pos = mkPos(file, "riskMethod", pn)
+	}
+	if n := yamlpos.Child(root, "device"); n != nil {
+		pn := rp.child("device")
+		m.Device.Pos, m.Device.X = mkPos(file, "device", pn), extensions(n)
+		cf := pn.items("clinicalFunctions")
+		for i := range cf {
+			if i < len(m.Device.ClinicalFunctions) && m.Device.ClinicalFunctions[i] != nil {
+				m.Device.ClinicalFunctions[i].Pos = mkPos(file, fmt.Sprintf("device.clinicalFunctions[%d]", i), &cf[i])
+			}
+		}
+	}
+}
+
+// locateElem builds into pn the skeleton of item i of list section sec,
+// whose node is n and which came from src, and locates the decoded
+// element.
+func locateElem(m *Model, sec string, i int, n *yaml.Node, pn *posNode, b *posBuilder, src *source) {
+	b.build(pn, n)
+	sectionOps[sec].locate(m, i, mkPos(src.doc.File, sec+"["+strconv.Itoa(i)+"]", pn), yamlpos.Resolve(n), src)
 }
 
 // secAt returns the index in sd.secs of the section whose key is at

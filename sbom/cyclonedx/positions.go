@@ -6,33 +6,13 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"sort"
 	"strconv"
+
+	"github.com/premarket/premarket/internal/jsonpos"
 )
 
 // pos is a 1-based line and column.
 type pos struct{ Line, Column int }
-
-// lineIndex converts byte offsets to line and column.
-type lineIndex []int // offset of each line start
-
-func newLineIndex(data []byte) lineIndex {
-	idx := lineIndex{0}
-	for i, b := range data {
-		if b == '\n' {
-			idx = append(idx, i+1)
-		}
-	}
-	return idx
-}
-
-func (l lineIndex) at(off int64) pos {
-	i := sort.Search(len(l), func(i int) bool { return int64(l[i]) > off }) - 1
-	if i < 0 {
-		i = 0
-	}
-	return pos{Line: i + 1, Column: int(off-int64(l[i])) + 1}
-}
 
 // jsonPositions finds where each component object starts in a CycloneDX
 // JSON document, keyed by the path the reader gives it: "components[3]",
@@ -40,7 +20,7 @@ func (l lineIndex) at(off int64) pos {
 // "metadata.component.components[1]". Errors are ignored: the caller has
 // already decoded the document, and positions are best effort.
 func jsonPositions(data []byte) map[string]pos {
-	w := posWalker{dec: json.NewDecoder(bytes.NewReader(data)), idx: newLineIndex(data), out: map[string]pos{}}
+	w := posWalker{dec: json.NewDecoder(bytes.NewReader(data)), idx: jsonpos.NewIndex(data), out: map[string]pos{}}
 	_ = w.object("", kindRoot)
 	return w.out
 }
@@ -55,7 +35,7 @@ const (
 
 type posWalker struct {
 	dec *json.Decoder
-	idx lineIndex
+	idx jsonpos.Index
 	out map[string]pos
 }
 
@@ -71,7 +51,8 @@ func (w *posWalker) object(path string, kind objKind) error {
 		return errShape
 	}
 	if kind == kindComponent {
-		w.out[path] = w.idx.at(w.dec.InputOffset() - 1)
+		line, col := w.idx.At(w.dec.InputOffset() - 1)
+		w.out[path] = pos{Line: line, Column: col}
 	}
 	for w.dec.More() {
 		kt, err := w.dec.Token()

@@ -13,6 +13,7 @@ import (
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
+	"github.com/premarket/premarket/internal/jsonpos"
 	"github.com/premarket/premarket/sbom"
 )
 
@@ -84,7 +85,7 @@ func (r *Reader) Read(ctx context.Context, name string, data []byte) (*sbom.Docu
 		return nil, perr(0, fmt.Errorf("file is %d bytes, larger than the limit of %d", len(data), limit))
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, perr(lineAt(data, int64(i)), errors.New("file is binary (contains NUL bytes)"))
+		return nil, perr(jsonpos.LineAt(data, int64(i)), errors.New("file is binary (contains NUL bytes)"))
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, perr(1, errors.New("file is empty"))
@@ -110,12 +111,12 @@ func (r *Reader) Read(ctx context.Context, name string, data []byte) (*sbom.Docu
 			return nil, perr(jsonErr(data, err))
 		}
 		if bom.BOMFormat != cdx.BOMFormat {
-			return nil, perr(keyLine(data, "bomFormat"), fmt.Errorf("bomFormat is %q, want \"CycloneDX\"", bom.BOMFormat))
+			return nil, perr(jsonpos.KeyLine(data, "bomFormat"), fmt.Errorf("bomFormat is %q, want \"CycloneDX\"", bom.BOMFormat))
 		}
 		positions = jsonPositions(data)
 	}
 	if bom.SpecVersion < cdx.SpecVersion1_2 && r.format == cdx.BOMFileFormatJSON {
-		return nil, perr(keyLine(data, "specVersion"), fmt.Errorf("specVersion %s is not supported (premarket reads CycloneDX 1.2 to 1.7)", bom.SpecVersion))
+		return nil, perr(jsonpos.KeyLine(data, "specVersion"), fmt.Errorf("specVersion %s is not supported (premarket reads CycloneDX 1.2 to 1.7)", bom.SpecVersion))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -125,37 +126,13 @@ func (r *Reader) Read(ctx context.Context, name string, data []byte) (*sbom.Docu
 
 // jsonErr locates a decoding error.
 func jsonErr(data []byte, err error) (int, error) {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		if strings.Contains(se.Error(), "unexpected end of JSON input") {
-			return lineAt(data, se.Offset), errors.New("not valid JSON: the document is truncated")
-		}
-		return lineAt(data, se.Offset), fmt.Errorf("not valid JSON: %v", se)
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "(document)"
-		}
-		return lineAt(data, te.Offset), fmt.Errorf("field %s: got JSON %s, want %s", field, te.Value, te.Type)
-	case errors.Is(err, cdx.ErrInvalidSpecVersion):
-		return keyLine(data, "specVersion"), fmt.Errorf("unsupported specVersion (premarket reads CycloneDX 1.2 to 1.7): %w", err)
+	if line, msg, ok := jsonpos.Describe(data, err); ok {
+		return line, msg
 	}
-	if strings.Contains(err.Error(), "unexpected end of JSON input") {
-		return lineAt(data, int64(len(data))), errors.New("not valid JSON: the document is truncated")
+	if errors.Is(err, cdx.ErrInvalidSpecVersion) {
+		return jsonpos.KeyLine(data, "specVersion"), fmt.Errorf("unsupported specVersion (premarket reads CycloneDX 1.2 to 1.7): %w", err)
 	}
 	return 0, fmt.Errorf("not valid CycloneDX JSON: %w", err)
-}
-
-// keyLine returns the line of the first occurrence of a JSON key, 0 when
-// it is absent.
-func keyLine(data []byte, key string) int {
-	i := bytes.Index(data, []byte(`"`+key+`"`))
-	if i < 0 {
-		return 0
-	}
-	return lineAt(data, int64(i))
 }
 
 var xmlLineRe = regexp.MustCompile(`line (\d+)`)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/premarket/premarket/internal/jsonpos"
 	"github.com/premarket/premarket/schemas"
 	cdxschema "github.com/premarket/premarket/schemas/cyclonedx"
 	"github.com/premarket/premarket/yamlpos"
@@ -50,7 +51,7 @@ func ValidateJSONFile(name, specVersion string, data []byte) ([]*Violation, erro
 		line := 0
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			line = lineAt(data, se.Offset)
+			line = jsonpos.LineAt(data, se.Offset)
 		}
 		return nil, &yamlpos.Error{File: name, Line: line, Err: fmt.Errorf("not valid JSON: %w", err)}
 	}
@@ -63,15 +64,4 @@ func ValidateJSONFile(name, specVersion string, data []byte) ([]*Violation, erro
 		return vs, nil
 	}
 	return schemas.ValidateValue(s, v, doc), nil
-}
-
-// lineAt returns the 1-based line of a byte offset.
-func lineAt(data []byte, off int64) int {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }

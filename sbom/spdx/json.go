@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/premarket/premarket/internal/jsonpos"
 	"github.com/premarket/premarket/sbom"
 )
 
@@ -48,19 +48,19 @@ func (r *JSONReader) Read(ctx context.Context, name string, data []byte) (*sbom.
 		return nil, perr(jsonErr(data, err))
 	}
 	if !strings.HasPrefix(d.SPDXVersion, "SPDX-2.") {
-		return nil, perr(keyLine(data, "spdxVersion"), fmt.Errorf("spdxVersion is %q, want SPDX-2.2 or SPDX-2.3", d.SPDXVersion))
+		return nil, perr(jsonpos.KeyLine(data, "spdxVersion"), fmt.Errorf("spdxVersion is %q, want SPDX-2.2 or SPDX-2.3", d.SPDXVersion))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	idx := newLineIndex(data)
+	idx := jsonpos.NewIndex(data)
 	pos := jsonPositions(data)
 	at := func(path string) (int, int) {
 		off, ok := pos[path]
 		if !ok {
 			return 0, 0
 		}
-		return idx.at(off)
+		return idx.At(off)
 	}
 	return toDocument(&d, name, KindJSON, r.Options, at), nil
 }
@@ -84,54 +84,12 @@ func checkInput(data []byte, limit int64) *inputErr {
 	return nil
 }
 
+// jsonErr locates a decoding error.
 func jsonErr(data []byte, err error) (int, error) {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		if strings.Contains(se.Error(), "unexpected end of JSON input") {
-			return lineAt(data, se.Offset), errors.New("not valid JSON: the document is truncated")
-		}
-		return lineAt(data, se.Offset), fmt.Errorf("not valid JSON: %v", se)
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			field = "(document)"
-		}
-		return lineAt(data, te.Offset), fmt.Errorf("field %s: got JSON %s, want %s", field, te.Value, te.Type)
+	if line, msg, ok := jsonpos.Describe(data, err); ok {
+		return line, msg
 	}
 	return 0, fmt.Errorf("not valid SPDX JSON: %w", err)
-}
-
-func lineAt(data []byte, off int64) int {
-	off = max(0, min(off, int64(len(data))))
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
-}
-
-func keyLine(data []byte, key string) int {
-	i := bytes.Index(data, []byte(`"`+key+`"`))
-	if i < 0 {
-		return 0
-	}
-	return lineAt(data, int64(i))
-}
-
-type lineIndex []int
-
-func newLineIndex(data []byte) lineIndex {
-	idx := lineIndex{0}
-	for i, b := range data {
-		if b == '\n' {
-			idx = append(idx, i+1)
-		}
-	}
-	return idx
-}
-
-func (l lineIndex) at(off int64) (line, col int) {
-	i := sort.Search(len(l), func(i int) bool { return int64(l[i]) > off }) - 1
-	i = max(i, 0)
-	return i + 1, int(off-int64(l[i])) + 1
 }
 
 // jsonPositions returns the byte offset of each packages[i] and files[i]

@@ -330,6 +330,9 @@ func TestBadJSON(t *testing.T) {
 	if errors.As(err, &pe) && pe.Line != 2 {
 		t.Errorf("type error line %d, want 2", pe.Line)
 	}
+	if !strings.Contains(err.Error(), "field type: got JSON number, want string") {
+		t.Errorf("type error %q does not name the field and both types", err)
+	}
 }
 
 func TestDependencyNames(t *testing.T) {

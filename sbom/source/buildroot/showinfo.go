@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/premarket/premarket/internal/jsonpos"
 	"github.com/premarket/premarket/sbom"
 )
 
@@ -185,20 +186,11 @@ func siteURI(u string) string {
 }
 
 // jsonError turns a JSON decoding error into a ParseError with the line
-// of the offset where decoding failed.
+// where decoding failed and a message in the input's terms.
 func jsonError(kind, file string, data []byte, err error) error {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
+	line, msg, ok := jsonpos.Describe(data, err)
+	if !ok {
+		line, msg = 0, err
 	}
-	line := 0
-	if off >= 0 && off <= int64(len(data)) {
-		line = 1 + bytes.Count(data[:off], []byte("\n"))
-	}
-	return &sbom.ParseError{Kind: kind, File: file, Line: line, Err: err}
+	return &sbom.ParseError{Kind: kind, File: file, Line: line, Err: msg}
 }

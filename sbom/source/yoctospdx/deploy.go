@@ -72,6 +72,7 @@ import (
 
 	"github.com/package-url/packageurl-go"
 
+	"github.com/premarket/premarket/internal/jsonpos"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/cpe"
 	"github.com/premarket/premarket/sbom/license"
@@ -340,13 +341,8 @@ func parse22(name string, data []byte) (*loaded, error) {
 	}
 	var d doc22
 	if err := json.Unmarshal(data, &d); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return nil, perr(lineAt(data, se.Offset), fmt.Errorf("not valid JSON: %v", se))
-		case errors.As(err, &te):
-			return nil, perr(lineAt(data, te.Offset), fmt.Errorf("field %s: got JSON %s, want %s", te.Field, te.Value, te.Type))
+		if line, msg, ok := jsonpos.Describe(data, err); ok {
+			return nil, perr(line, msg)
 		}
 		return nil, perr(0, err)
 	}
@@ -364,11 +360,6 @@ func parse22(name string, data []byte) (*loaded, error) {
 		}
 	}
 	return l, nil
-}
-
-func lineAt(data []byte, off int64) int {
-	off = max(0, min(off, int64(len(data))))
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
 func isImageDoc(l *loaded) bool {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/premarket/premarket/internal/jsonpos"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/license"
 )
@@ -192,13 +193,13 @@ func (r *SPDX3Reader) Read(ctx context.Context, name string, data []byte) (*sbom
 		return nil, perr(0, fmt.Errorf("file is %d bytes, larger than the limit of %d: %w", len(data), limit, ErrLimit))
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, perr(lineAt(data, int64(i)), errors.New("binary data (NUL byte)"))
+		return nil, perr(jsonpos.LineAt(data, int64(i)), errors.New("binary data (NUL byte)"))
 	}
 	ctxRaw, graph, offs, err := decodeTop(data)
 	if err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, perr(lineAt(data, se.Offset), fmt.Errorf("not valid JSON: %v", se))
+			return nil, perr(jsonpos.LineAt(data, se.Offset), fmt.Errorf("not valid JSON: %v", se))
 		}
 		return nil, perr(0, fmt.Errorf("not an SPDX 3 JSON-LD document: %w", err))
 	}
@@ -216,7 +217,7 @@ func (r *SPDX3Reader) Read(ctx context.Context, name string, data []byte) (*sbom
 	for i, raw := range graph {
 		e := &element{index: i}
 		if err := json.Unmarshal(raw, e); err != nil {
-			return nil, perr(lineAt(data, offs[i]), fmt.Errorf("@graph[%d]: %v", i, err))
+			return nil, perr(jsonpos.LineAt(data, offs[i]), fmt.Errorf("@graph[%d]: %v", i, err))
 		}
 		elems = append(elems, e)
 		if id := e.id(); id != "" {

@@ -140,7 +140,7 @@ func toDocument(d *document, name, kind string, opts ReadOptions, at located) *s
 	}
 	for _, c := range d.CreationInfo.Creators {
 		typ, val, _ := strings.Cut(c, ":")
-		val = stripEmail(val)
+		val = StripEmail(val)
 		if val == "" {
 			continue
 		}
@@ -162,12 +162,12 @@ func toDocument(d *document, name, kind string, opts ReadOptions, at located) *s
 			Ref:         p.SPDXID,
 			Type:        purpose(p.PrimaryPackagePurpose),
 			Name:        p.Name,
-			Version:     value(p.VersionInfo),
-			Supplier:    party(p.Supplier),
-			Author:      party(p.Originator),
+			Version:     Value(p.VersionInfo),
+			Supplier:    Party(p.Supplier),
+			Author:      Party(p.Originator),
 			Description: firstNonEmpty(p.Description, p.Summary),
-			Homepage:    value(p.Homepage),
-			DownloadURL: value(p.DownloadLocation),
+			Homepage:    Value(p.Homepage),
+			DownloadURL: Value(p.DownloadLocation),
 			Loc:         sbom.Location{File: name, Line: line, Column: col, Path: path},
 			Origins:     []sbom.Origin{{Kind: kind, File: name, Line: line, Path: path}},
 		}
@@ -185,7 +185,7 @@ func toDocument(d *document, name, kind string, opts ReadOptions, at located) *s
 				c.CPE = r.ReferenceLocator
 			}
 		}
-		if l := licenceOf(lic, p.LicenseDeclared, p.LicenseConcluded); l != nil {
+		if l := Licence(lic, p.LicenseDeclared, p.LicenseConcluded); l != nil {
 			c.Licenses = []sbom.License{*l}
 		}
 		c.Hashes = hashes(p.Checksums)
@@ -207,7 +207,7 @@ func toDocument(d *document, name, kind string, opts ReadOptions, at located) *s
 				Loc:     sbom.Location{File: name, Line: line, Column: col, Path: path},
 				Origins: []sbom.Origin{{Kind: kind, File: name, Line: line, Path: path}},
 			}
-			if l := licenceOf(lic, "", f.LicenseConcluded); l != nil {
+			if l := Licence(lic, "", f.LicenseConcluded); l != nil {
 				c.Licenses = []sbom.License{*l}
 			}
 			all = append(all, c)
@@ -277,8 +277,11 @@ func toDocument(d *document, name, kind string, opts ReadOptions, at located) *s
 	return doc
 }
 
-// value returns v unless it is one of SPDX's "no value" words.
-func value(v string) string {
+// Value returns v without surrounding space, or "" when it is one of
+// SPDX's "no value" words (NOASSERTION, NONE, in any case). Readers of
+// other SPDX-shaped inputs (Yocto create-spdx) use it so that the same
+// field means the same thing whichever reader saw it.
+func Value(v string) string {
 	v = strings.TrimSpace(v)
 	switch strings.ToUpper(v) {
 	case "NOASSERTION", "NONE":
@@ -289,21 +292,22 @@ func value(v string) string {
 
 var emailRe = regexp.MustCompile(`\s*\([^()]*\)\s*$`)
 
-// stripEmail drops a trailing "(email)" from a creator or party.
-func stripEmail(v string) string {
+// StripEmail drops a trailing "(email)" from a creator or party.
+func StripEmail(v string) string {
 	return strings.TrimSpace(emailRe.ReplaceAllString(strings.TrimSpace(v), ""))
 }
 
-// party maps "Organization: X (email)" or "Person: X" to X.
-func party(v string) string {
-	v = value(v)
+// Party maps a supplier or originator, "Organization: X (email)",
+// "Person: X" or "Tool: X", to X; NOASSERTION and NONE become "".
+func Party(v string) string {
+	v = Value(v)
 	if v == "" {
 		return ""
 	}
 	if typ, rest, ok := strings.Cut(v, ":"); ok && (typ == "Organization" || typ == "Person" || typ == "Tool") {
 		v = rest
 	}
-	return value(stripEmail(v))
+	return Value(StripEmail(v))
 }
 
 var toolVersion = regexp.MustCompile(`^(.+?)-(v?[0-9][0-9A-Za-z.+~-]*)$`)
@@ -328,13 +332,14 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-// licenceOf returns the declared licence, else the concluded one. SPDX
+// Licence returns the declared licence, else the concluded one, or nil
+// when neither is given (NOASSERTION and NONE count as not given). SPDX
 // documents already hold SPDX expressions; those that do not validate
 // (deprecated ids, free text) go through license.Normalize, which keeps
 // unmappable text as a name.
-func licenceOf(cache *license.Cache, declared, concluded string) *sbom.License {
+func Licence(cache *license.Cache, declared, concluded string) *sbom.License {
 	for _, v := range []string{declared, concluded} {
-		v = value(v)
+		v = Value(v)
 		if v == "" {
 			continue
 		}

@@ -76,6 +76,7 @@ import (
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/cpe"
 	"github.com/premarket/premarket/sbom/license"
+	"github.com/premarket/premarket/sbom/spdx"
 )
 
 // KindDeployDir is the input kind of a Yocto SPDX deploy directory.
@@ -472,8 +473,8 @@ func (b *builder) image(l *loaded, out *sbom.Document) error {
 		Ref:      ref(l, img.SPDXID),
 		Type:     sbom.TypeFirmware,
 		Name:     img.Name,
-		Version:  value(img.VersionInfo),
-		Supplier: party(img.Supplier),
+		Version:  spdx.Value(img.VersionInfo),
+		Supplier: spdx.Party(img.Supplier),
 		Properties: []sbom.Property{
 			{Name: "premarket:build:system", Value: "yocto"},
 			{Name: PropElement, Value: "image"},
@@ -543,14 +544,14 @@ func (b *builder) pkg(l *loaded, p *pkg22) *sbom.Component {
 		Ref:         key,
 		Type:        sbom.TypeLibrary,
 		Name:        p.Name,
-		Version:     value(p.VersionInfo),
-		Supplier:    party(p.Supplier),
-		Description: firstNonEmpty(value(p.Summary), value(p.Description)),
-		Homepage:    value(p.Homepage),
+		Version:     spdx.Value(p.VersionInfo),
+		Supplier:    spdx.Party(p.Supplier),
+		Description: firstNonEmpty(spdx.Value(p.Summary), spdx.Value(p.Description)),
+		Homepage:    spdx.Value(p.Homepage),
 		Properties:  []sbom.Property{{Name: "premarket:build:system", Value: "yocto"}},
 		Origins:     []sbom.Origin{{Kind: KindDeployDir, File: l.path, Path: "packages[" + strconv.Itoa(l.pkgs[p.SPDXID]) + "]"}},
 	}
-	if lic := licenceOf(b.lic, p.LicenseDeclared, p.LicenseConcluded); lic != nil {
+	if lic := spdx.Licence(b.lic, p.LicenseDeclared, p.LicenseConcluded); lic != nil {
 		c.Licenses = []sbom.License{*lic}
 	}
 	b.comps[key] = c
@@ -582,16 +583,16 @@ func (b *builder) recipe(l *loaded, p *pkg22) *sbom.Component {
 		Ref:         key,
 		Type:        sbom.TypeLibrary,
 		Name:        p.Name,
-		Version:     value(p.VersionInfo),
-		Supplier:    party(p.Supplier),
-		Description: firstNonEmpty(value(p.Summary), value(p.Description)),
+		Version:     spdx.Value(p.VersionInfo),
+		Supplier:    spdx.Party(p.Supplier),
+		Description: firstNonEmpty(spdx.Value(p.Summary), spdx.Value(p.Description)),
 		Properties: []sbom.Property{
 			{Name: "premarket:build:system", Value: "yocto"},
 			{Name: PropElement, Value: "recipe"},
 		},
 		Origins: []sbom.Origin{{Kind: KindDeployDir, File: l.path, Path: "packages[" + strconv.Itoa(l.pkgs[p.SPDXID]) + "]"}},
 	}
-	if lic := licenceOf(b.lic, p.LicenseDeclared, p.LicenseConcluded); lic != nil {
+	if lic := spdx.Licence(b.lic, p.LicenseDeclared, p.LicenseConcluded); lic != nil {
 		c.Licenses = []sbom.License{*lic}
 	}
 	b.applyRecipe(c, l, p)
@@ -604,7 +605,7 @@ var cveRe = regexp.MustCompile(`CVE-[0-9]{4}-[0-9]{4,}`)
 // applyRecipe copies what the recipe says to a component.
 func (b *builder) applyRecipe(c *sbom.Component, l *loaded, r *pkg22) {
 	c.SetProperty("premarket:build:recipe", r.Name)
-	ver := firstNonEmpty(value(r.VersionInfo), c.Version)
+	ver := firstNonEmpty(spdx.Value(r.VersionInfo), c.Version)
 	if p, err := packageurl.FromString("pkg:yocto/" + r.Name); err == nil && r.Name != "" {
 		p.Version = ver
 		c.PURL = p.ToString()
@@ -638,16 +639,16 @@ func (b *builder) applyRecipe(c *sbom.Component, l *loaded, r *pkg22) {
 		}
 	}
 	if c.Homepage == "" {
-		c.Homepage = value(r.Homepage)
+		c.Homepage = spdx.Value(r.Homepage)
 	}
 	if c.Description == "" {
-		c.Description = firstNonEmpty(value(r.Summary), value(r.Description))
+		c.Description = firstNonEmpty(spdx.Value(r.Summary), spdx.Value(r.Description))
 	}
 	// The recipe's source download.
 	for i := range l.doc.Packages {
 		dp := &l.doc.Packages[i]
 		if strings.HasPrefix(dp.SPDXID, "SPDXRef-Download-") {
-			if u := value(dp.DownloadLocation); u != "" && c.DownloadURL == "" {
+			if u := spdx.Value(dp.DownloadLocation); u != "" && c.DownloadURL == "" {
 				c.DownloadURL = u
 			}
 		}
@@ -694,7 +695,7 @@ func (b *builder) runtimeDeps(docs []*loaded) {
 func addCreators(out *sbom.Document, creators []string) {
 	for _, c := range creators {
 		typ, val, _ := strings.Cut(c, ":")
-		val = stripEmail(val)
+		val = spdx.StripEmail(val)
 		if val == "" || strings.EqualFold(val, "N/A") {
 			continue
 		}
@@ -707,31 +708,6 @@ func addCreators(out *sbom.Document, creators []string) {
 	}
 }
 
-// value returns v unless it is one of SPDX's "no value" words.
-func value(v string) string {
-	v = strings.TrimSpace(v)
-	switch strings.ToUpper(v) {
-	case "NOASSERTION", "NONE":
-		return ""
-	}
-	return v
-}
-
-var emailRe = regexp.MustCompile(`\s*\([^()]*\)\s*$`)
-
-func stripEmail(v string) string {
-	return strings.TrimSpace(emailRe.ReplaceAllString(strings.TrimSpace(v), ""))
-}
-
-// party maps "Organization: X (email)" to X.
-func party(v string) string {
-	v = value(v)
-	if typ, rest, ok := strings.Cut(v, ":"); ok && (typ == "Organization" || typ == "Person" || typ == "Tool") {
-		v = rest
-	}
-	return value(stripEmail(v))
-}
-
 func firstNonEmpty(vs ...string) string {
 	for _, v := range vs {
 		if v = strings.TrimSpace(v); v != "" {
@@ -739,20 +715,4 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-// licenceOf returns the declared licence, else the concluded one.
-func licenceOf(cache *license.Cache, declared, concluded string) *sbom.License {
-	for _, v := range []string{declared, concluded} {
-		v = value(v)
-		if v == "" {
-			continue
-		}
-		if license.Valid(v) {
-			return &sbom.License{Expression: v, Declared: v}
-		}
-		l := cache.Normalize(v)
-		return &l
-	}
-	return nil
 }

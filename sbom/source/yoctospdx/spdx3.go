@@ -15,6 +15,7 @@ import (
 	"github.com/premarket/premarket/internal/jsonpos"
 	"github.com/premarket/premarket/sbom"
 	"github.com/premarket/premarket/sbom/license"
+	"github.com/premarket/premarket/sbom/spdx"
 )
 
 // KindSPDX3 is the reader kind of SPDX 3.0 JSON-LD.
@@ -326,7 +327,7 @@ func build3(ctx context.Context, name string, data []byte, offs []int64, elems [
 			Version:     e.PackageVersion,
 			PURL:        e.PackageURL,
 			Homepage:    e.HomePage,
-			DownloadURL: value(e.DownloadLocation),
+			DownloadURL: spdx.Value(e.DownloadLocation),
 			Description: firstNonEmpty(e.Summary, e.Description),
 			Loc:         sbom.Location{File: name, Line: line, Column: col, Path: path},
 			Origins:     []sbom.Origin{{Kind: KindSPDX3, File: name, Line: line, Path: path}},
@@ -435,7 +436,7 @@ func build3(ctx context.Context, name string, data []byte, offs []int64, elems [
 		}
 	}
 	for ref, c := range comps {
-		if l := licenceOf(lic, declared[ref], concluded[ref]); l != nil {
+		if l := spdx.Licence(lic, declared[ref], concluded[ref]); l != nil {
 			c.Licenses = []sbom.License{*l}
 		}
 		hits := vex[ref]

@@ -133,3 +133,36 @@ func TestStreamEquivalent(t *testing.T) {
 		t.Errorf("only %d texts streamed; the cut no longer applies to plain models", streamed)
 	}
 }
+
+// FuzzStreamEquivalent: whatever the text, chunked loading gives the same
+// model, findings and error as parsing the whole file.
+func FuzzStreamEquivalent(f *testing.F) {
+	f.Add(flowModel(70, false))
+	f.Add(flowModel(70, true))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 1<<20 {
+			return
+		}
+		file := filepath.Join(dir, "m.yaml")
+		want, wantFs, wantErr := func() (*Model, []finding.Finding, error) {
+			doc, err := yamlpos.Parse(file, []byte(text), yamlpos.DefaultLimits)
+			if err != nil {
+				return nil, nil, err
+			}
+			return loadWith(doc, LoadOptions{}, 1)
+		}()
+		got, gotFs, gotErr := loadBytes(file, []byte(text), LoadOptions{}, 2)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("error %v, want %v", gotErr, wantErr)
+		}
+		if !reflect.DeepEqual(gotFs, wantFs) {
+			t.Fatalf("findings differ:\n got  %v\n want %v", gotFs, wantFs)
+		}
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		if string(gj) != string(wj) {
+			t.Fatal("model differs from the whole parse")
+		}
+	})
+}

@@ -81,14 +81,8 @@ func (r *Reader) Read(ctx context.Context, name string, data []byte) (*sbom.Docu
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}
-	if int64(len(data)) > limit {
-		return nil, perr(0, fmt.Errorf("file is %d bytes, larger than the limit of %d", len(data), limit))
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, perr(jsonpos.LineAt(data, int64(i)), errors.New("file is binary (contains NUL bytes)"))
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, perr(1, errors.New("file is empty"))
+	if err := sbom.CheckInput(r.human(), name, data, limit); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -40,8 +39,8 @@ func (r *JSONReader) Read(ctx context.Context, name string, data []byte) (*sbom.
 	perr := func(line int, err error) error {
 		return &sbom.ParseError{Kind: "SPDX JSON", File: name, Line: line, Err: err}
 	}
-	if err := checkInput(data, r.Options.maxBytes()); err != nil {
-		return nil, perr(err.line, err.err)
+	if err := sbom.CheckInput("SPDX JSON", name, data, r.Options.maxBytes()); err != nil {
+		return nil, err
 	}
 	var d document
 	if err := json.Unmarshal(data, &d); err != nil {
@@ -63,25 +62,6 @@ func (r *JSONReader) Read(ctx context.Context, name string, data []byte) (*sbom.
 		return idx.At(off)
 	}
 	return toDocument(&d, name, KindJSON, r.Options, at), nil
-}
-
-type inputErr struct {
-	line int
-	err  error
-}
-
-// checkInput refuses oversized, empty and binary input.
-func checkInput(data []byte, limit int64) *inputErr {
-	if int64(len(data)) > limit {
-		return &inputErr{0, fmt.Errorf("file is %d bytes, larger than the limit of %d", len(data), limit)}
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return &inputErr{bytes.Count(data[:i], []byte{'\n'}) + 1, errors.New("file is binary (contains NUL bytes)")}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return &inputErr{1, errors.New("file is empty")}
-	}
-	return nil
 }
 
 // jsonErr locates a decoding error.

@@ -46,8 +46,8 @@ func (r *TagValueReader) Read(ctx context.Context, name string, data []byte) (*s
 	perr := func(line int, err error) error {
 		return &sbom.ParseError{Kind: "SPDX tag-value", File: name, Line: line, Err: err}
 	}
-	if err := checkInput(data, r.Options.maxBytes()); err != nil {
-		return nil, perr(err.line, err.err)
+	if err := sbom.CheckInput("SPDX tag-value", name, data, r.Options.maxBytes()); err != nil {
+		return nil, err
 	}
 	if !utf8.Valid(data) {
 		return nil, perr(0, errors.New("file is not UTF-8 text"))

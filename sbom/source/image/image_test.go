@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -265,12 +266,54 @@ func TestMagic(t *testing.T) {
 		{[]byte("hsqs...."), "squashfs"},
 		{[]byte("PK\x03\x04"), "zip"},
 		{[]byte("\x27\x05\x19\x56"), "uimage"},
-		{[]byte("\xd0\x0d\xfe\xed"), "fit"},
+		{[]byte("\xd0\x0d\xfe\xed"), "fdt"},
 		{[]byte(`{"bomFormat":"CycloneDX"}`), ""},
 		{[]byte("Package: x\nVersion: 1\n"), ""},
 	} {
 		if got := Magic(tc.head); got != tc.want {
 			t.Errorf("Magic(%q) = %q, want %q", tc.head, got, tc.want)
+		}
+	}
+}
+
+// TestMagicAgreesWithScanner covers formats the image reader used to
+// judge differently from imagescan: a DOS partition table and legacy lz4
+// are read, FAT is named by its variant, and formats imagescan recognises
+// but cannot read are not taken as images.
+func TestMagicAgreesWithScanner(t *testing.T) {
+	sector := func(edit func(b []byte)) []byte {
+		b := make([]byte, 512)
+		b[510], b[511] = 0x55, 0xAA
+		edit(b)
+		return b
+	}
+	mbr := sector(func(b []byte) {
+		e := b[446:]
+		e[0], e[4] = 0x80, 0x83
+		binary.LittleEndian.PutUint32(e[8:], 2048)
+		binary.LittleEndian.PutUint32(e[12:], 4096)
+	})
+	fat32 := sector(func(b []byte) {
+		b[0] = 0xEB
+		binary.LittleEndian.PutUint16(b[11:], 512)
+		copy(b[82:], "FAT32   ")
+	})
+	squashfs3 := make([]byte, 96)
+	copy(squashfs3, "hsqs")
+	binary.LittleEndian.PutUint16(squashfs3[28:], 3)
+	for _, tc := range []struct {
+		name string
+		head []byte
+		want string
+	}{
+		{"dos partition table", mbr, "mbr"},
+		{"fat32", fat32, "fat32"},
+		{"legacy lz4", []byte("\x02\x21\x4c\x18...."), "lz4"},
+		{"squashfs 3", squashfs3, ""},
+		{"ubi", []byte("UBI#\x01\x00\x00\x00"), ""},
+	} {
+		if got := Magic(tc.head); got != tc.want {
+			t.Errorf("%s: Magic = %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -61,6 +61,9 @@ func safely(fn func() error) (err error) {
 
 // scanFS walks a squashfs, ext2/3/4, FAT or ISO 9660 image.
 func (s *scanner) scanFS(root, format string, ra io.ReaderAt, size int64, depth int) {
+	if format == "squashfs" && !s.diskfsSquashfs && s.scanSquashfs(root, ra, size, depth) {
+		return
+	}
 	st := raStorage{io.NewSectionReader(ra, 0, size)}
 	var fsys filesystem.FileSystem
 	err := safely(func() error {

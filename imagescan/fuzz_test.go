@@ -67,7 +67,7 @@ func FuzzZip(f *testing.F) {
 }
 
 func FuzzSquashfs(f *testing.F) {
-	for _, n := range []string{"squashfs-gzip.sqfs", "squashfs-xz.sqfs", "squashfs-zstd.sqfs", "squashfs-lzo.sqfs"} {
+	for _, n := range []string{"squashfs-gzip.sqfs", "squashfs-xz.sqfs", "squashfs-zstd.sqfs", "squashfs-lzo.sqfs", "squashfs-big-zstd.sqfs"} {
 		f.Add(testImage(f, n))
 	}
 	f.Fuzz(fuzzScan)

@@ -117,6 +117,12 @@ type scanner struct {
 	// entries of a container, one for a container image that had to be
 	// buffered in memory.
 	bufs [][]byte
+	// diskfsSquashfs reads squashfs images with go-diskfs only (tests
+	// compare it with imagescan's own reader).
+	diskfsSquashfs bool
+	// sqWindow overrides the squashfs reader's window of in-flight bytes
+	// (tests; 0: sqWindow).
+	sqWindow int64
 }
 
 // stopped reports whether the scan must stop: context done, visitor error

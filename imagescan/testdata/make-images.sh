@@ -50,3 +50,50 @@ tar --sort=name --mtime=@1700000000 --owner=0 --group=0 --numeric-owner \
 xorriso -as mkisofs -quiet -R -V TESTISO -o "$work/tree.iso" "$tree" 2>/dev/null
 gzip -9 -n -c "$work/tree.iso" > iso9660.iso.gz
 ls -l
+
+# A larger tree for comparing imagescan's own squashfs reader with
+# go-diskfs: 4 KiB blocks, so that small files span many blocks; files
+# whose tails share fragment blocks; a sparse file; incompressible data
+# (stored uncompressed); a duplicate (deduplicated by mksquashfs); a hard
+# link; a directory of 300 entries (several listing headers); a nested
+# gzip file; deep directories.
+big=$work/big
+python3 - "$big" <<'PY'
+import gzip, os, random, sys
+root = sys.argv[1]
+rng = random.Random(1)
+words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10))) for _ in range(300)]
+def text(n):
+    out = []
+    size = 0
+    while size < n:
+        w = rng.choice(words)
+        out.append(w)
+        size += len(w) + 1
+    return (" ".join(out).encode() + b"\n")[:n]
+def put(rel, data):
+    p = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "wb") as f:
+        f.write(data)
+big = text(40_000)
+put("big/text", big)
+put("big/copy", big)
+put("big/exact", text(8192))
+put("big/random", bytes(rng.getrandbits(8) for _ in range(9000)))
+put("big/sparse", text(5000) + bytes(16384) + text(3000))
+put("big/empty", b"")
+put("etc/os-release", b"ID=testos\nVERSION_ID=1.0\n")
+put("usr/share/doc/changelog.gz", gzip.compress(text(10_000), mtime=0))
+for i in range(300):
+    put("many/f%03d" % i, text(rng.randint(1, 600)))
+put("a/b/c/d/e/f/g/deep", text(100))
+os.link(os.path.join(root, "big/text"), os.path.join(root, "big/hardlink"))
+os.symlink("text", os.path.join(root, "big/link"))
+os.symlink("/etc/os-release", os.path.join(root, "usr/os-release"))
+PY
+find "$big" -exec touch -h -d @1700000000 {} +
+for c in gzip xz zstd; do
+	mksquashfs "$big" "squashfs-big-$c.sqfs" -comp "$c" -b 4096 -noappend -all-root \
+		-mkfs-time 1700000000 -all-time 1700000000 -no-progress -quiet >/dev/null
+done

@@ -73,7 +73,31 @@ func Compile(specVersion string) (*jsonschema.Schema, error) {
 	return f()
 }
 
+// itemSchemas caches the compiled item schemas of the BOM's top-level
+// lists, per version and list.
+var itemSchemas sync.Map // "1.6/components" -> func() (*jsonschema.Schema, error)
+
+// CompileItems returns the compiled schema that every element of a
+// top-level list of the BOM ("components", "dependencies", "services")
+// must satisfy in a spec version: the schema at
+// #/properties/<list>/items. Validating a long list's elements with it,
+// concurrently, is what validating the list inside the whole document
+// does, apart from the list's own keywords (type, uniqueItems).
+func CompileItems(specVersion, list string) (*jsonschema.Schema, error) {
+	if _, ok := compiled[specVersion]; !ok {
+		return nil, fmt.Errorf("no CycloneDX JSON schema for spec version %q (have %s)", specVersion, strings.Join(versions, ", "))
+	}
+	f, _ := itemSchemas.LoadOrStore(specVersion+"/"+list, sync.OnceValues(func() (*jsonschema.Schema, error) {
+		return compileAt(specVersion, "#/properties/"+list+"/items")
+	}))
+	return f.(func() (*jsonschema.Schema, error))()
+}
+
 func compile(specVersion string) (*jsonschema.Schema, error) {
+	return compileAt(specVersion, "")
+}
+
+func compileAt(specVersion, fragment string) (*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	// The CycloneDX schemas all declare draft-07 in $schema; the default
 	// only matters for a file without one.
@@ -101,7 +125,7 @@ func compile(specVersion string) (*jsonschema.Schema, error) {
 	c.LoadURL = func(u string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("CycloneDX schema refers to %s, which is not embedded (premarket never fetches schemas)", u)
 	}
-	s, err := c.Compile(idBase + "bom-" + specVersion + ".schema.json")
+	s, err := c.Compile(idBase + "bom-" + specVersion + ".schema.json" + fragment)
 	if err != nil {
 		return nil, fmt.Errorf("compile CycloneDX %s schema: %w", specVersion, err)
 	}

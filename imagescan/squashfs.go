@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math/bits"
 
+	lzo "github.com/anchore/go-lzo"
 	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"github.com/therootcompany/xz"
@@ -26,8 +27,7 @@ import (
 // decompresses the data blocks of the files ahead of the walk on all
 // cores (see sqscan.go) with a decoder that is about a third faster, and
 // shares decompressed fragment blocks between the files packed into them.
-// Compressions it has no decoder for (lzma, lzo, lz4) are left to
-// go-diskfs.
+// Compressions it has no decoder for (lzma, lz4) are left to go-diskfs.
 
 // squashfs 4.0 layout constants.
 const (
@@ -146,7 +146,7 @@ func parseSqSuper(b []byte, size int64) (sqSuper, error) {
 
 // sqSupported reports whether this reader decodes a compression id.
 func sqSupported(id uint16) bool {
-	return id == sqGzip || id == sqXz || id == sqZstd
+	return id == sqGzip || id == sqXz || id == sqZstd || id == sqLzo
 }
 
 // sqDecoder decompresses squashfs blocks. Each goroutine has its own.
@@ -176,7 +176,7 @@ func newSqDecoder(comp uint16, blockSize int64) (*sqDecoder, error) {
 			return nil, err
 		}
 		d.zstd = z
-	case sqGzip:
+	case sqGzip, sqLzo:
 	default:
 		return nil, fmt.Errorf("compression %d: no decoder", comp)
 	}
@@ -208,6 +208,10 @@ func (d *sqDecoder) decodeUnsafe(dst, src []byte) (int, error) {
 	// dst is often a window of a file's buffer whose capacity runs on into
 	// blocks other goroutines are writing: no decoder may see past len.
 	dst = dst[:len(dst):len(dst)]
+	if d.comp == sqLzo {
+		// lzo.Decompress stops with an error at the end of dst.
+		return lzo.Decompress(src, dst)
+	}
 	if d.comp == sqZstd {
 		out, err := d.zstd.DecodeAll(src, dst[:0])
 		if err != nil {

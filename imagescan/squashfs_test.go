@@ -49,8 +49,8 @@ func scanSq(b []byte, lim Limits, diskfs bool, window int64, stop int) (*Result,
 // visits exactly what go-diskfs reads — same files, order, modes, link
 // targets, content, skips and limits — with any window.
 func TestSquashfsReaderMatchesDiskfs(t *testing.T) {
-	images := []string{"squashfs-gzip.sqfs", "squashfs-xz.sqfs", "squashfs-zstd.sqfs",
-		"squashfs-big-gzip.sqfs", "squashfs-big-xz.sqfs", "squashfs-big-zstd.sqfs"}
+	images := []string{"squashfs-gzip.sqfs", "squashfs-xz.sqfs", "squashfs-zstd.sqfs", "squashfs-lzo.sqfs",
+		"squashfs-big-gzip.sqfs", "squashfs-big-xz.sqfs", "squashfs-big-zstd.sqfs", "squashfs-big-lzo.sqfs"}
 	if p := os.Getenv("PREMARKET_SQUASHFS"); p != "" {
 		images = append(images, p) // a real image, e.g. .cache/bench/rootfs.squashfs
 	}

@@ -93,7 +93,7 @@ os.symlink("text", os.path.join(root, "big/link"))
 os.symlink("/etc/os-release", os.path.join(root, "usr/os-release"))
 PY
 find "$big" -exec touch -h -d @1700000000 {} +
-for c in gzip xz zstd; do
+for c in gzip xz zstd lzo; do
 	mksquashfs "$big" "squashfs-big-$c.sqfs" -comp "$c" -b 4096 -noappend -all-root \
 		-mkfs-time 1700000000 -all-time 1700000000 -no-progress -quiet >/dev/null
 done

@@ -22,6 +22,7 @@ func newThreatModelCmd(g *globalOptions) *cobra.Command {
 		Short:   "Check threat models against the FDA premarket expectations",
 	}
 	c.AddCommand(newTMCheckCmd(g))
+	c.AddCommand(newTMImportCmd(g))
 	if tc := newTMTraceCmd(g); tc != nil {
 		c.AddCommand(tc)
 	}

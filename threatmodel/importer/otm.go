@@ -16,6 +16,12 @@ import (
 // distinct instance state, targeting every component and flow that holds an
 // instance in that state. OTM risk values stay under x-otm-risk.
 
+// Limits on the work an OTM document may cause beyond parsing.
+const (
+	otmMaxElements  = 50_000
+	otmMaxInstances = 200_000
+)
+
 var otmTopKeys = map[string]bool{"otmVersion": true, "project": true, "representations": true, "assets": true,
 	"trustZones": true, "components": true, "dataflows": true, "threats": true, "mitigations": true}
 
@@ -81,6 +87,7 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 	// Trust zones.
 	zoneID := map[string]string{}
 	zones := list(top["trustZones"])
+	zoneTB := make([]*dtmBoundary, len(zones))
 	for i, zv := range zones {
 		zm := obj(zv)
 		if zm == nil {
@@ -108,16 +115,17 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 			tb.TrustLevel = &lvl
 		}
 		keepX(b, tb.X, zm, "id", "name", "description", "risk", "parent")
+		zoneTB[i] = tb
 		d.TrustBoundaries = append(d.TrustBoundaries, tb)
 	}
 	for i, zv := range zones {
 		zm := obj(zv)
-		if zm == nil || i >= len(d.TrustBoundaries) {
+		if zm == nil || zoneTB[i] == nil {
 			continue
 		}
 		kind, pid := otmParent(zm["parent"])
-		tb := boundaryByID(d, zoneID[str(zm, "id")])
-		if tb == nil || pid == "" {
+		tb := zoneTB[i]
+		if pid == "" {
 			continue
 		}
 		if p := zoneID[pid]; (kind == "trustZone" || kind == "") && p != "" && p != tb.ID {
@@ -181,14 +189,17 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 		facts := map[string]any{}
 		for _, bag := range []string{"attributes", "properties"} {
 			m := obj(cm[bag])
+			nested := false
 			for _, key := range sortedKeys(m) {
 				if scalar(m[key]) {
 					facts["otm."+key] = plain(m[key])
 				} else if m[key] != nil {
-					k.X[b.tool+"-"+bag] = plain(m)
-					b.losses.add("component attributes/properties that are not scalars, kept as x-otm-attributes/properties", 1)
-					break
+					nested = true
 				}
+			}
+			if nested {
+				k.X[b.tool+"-"+bag] = plain(m)
+				b.losses.add("component attributes/properties with nested values (no facts equivalent), kept whole as x-otm-attributes/properties", 1)
 			}
 		}
 		if len(facts) > 0 {
@@ -370,14 +381,28 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 		targets  []dtmTarget
 		mits     []string
 		mitState map[string][]string
+		seen     map[string]bool // "s:"+state, "m:"+control, "ms:"+control+state
 	}
+	total := 0
+	for _, k := range []string{"trustZones", "components", "dataflows", "threats", "mitigations", "assets"} {
+		total += len(list(top[k]))
+	}
+	if total > otmMaxElements {
+		return src.errf("", "OTM: %d elements; premarket imports at most %d", total, otmMaxElements)
+	}
+	instances := 0
 	groups := map[string]*group{}
 	var gorder []string
 	ctlStates := map[*dtmControl][]string{}
+	ctlSeen := map[string]bool{}
 	instance := func(iv any, target dtmTarget) {
 		im := obj(iv)
 		if im == nil {
 			b.losses.add("threat instances that are not objects, skipped", 1)
+			return
+		}
+		if instances++; instances > otmMaxInstances {
+			b.losses.add(fmt.Sprintf("threat instances beyond %d, skipped", otmMaxInstances), 1)
 			return
 		}
 		tid := str(im, "threat")
@@ -393,11 +418,12 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 		key := tid + "\x00" + st
 		g := groups[key]
 		if g == nil {
-			g = &group{threat: tid, status: st, mitState: map[string][]string{}}
+			g = &group{threat: tid, status: st, mitState: map[string][]string{}, seen: map[string]bool{}}
 			groups[key] = g
 			gorder = append(gorder, key)
 		}
-		if state != "" && !contains(g.rawState, state) {
+		if state != "" && !g.seen["s:"+state] {
+			g.seen["s:"+state] = true
 			g.rawState = append(g.rawState, state)
 		}
 		g.targets = append(g.targets, target)
@@ -408,14 +434,19 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 				b.losses.add("mitigation instances naming no catalogue mitigation, skipped", 1)
 				continue
 			}
-			if !contains(g.mits, c.ID) {
+			if !g.seen["m:"+c.ID] {
+				g.seen["m:"+c.ID] = true
 				g.mits = append(g.mits, c.ID)
 			}
 			if s := str(mm, "state"); s != "" {
-				if !contains(g.mitState[c.ID], s) {
+				if !g.seen["ms:"+c.ID+"\x00"+s] {
+					g.seen["ms:"+c.ID+"\x00"+s] = true
 					g.mitState[c.ID] = append(g.mitState[c.ID], s)
 				}
-				ctlStates[c] = append(ctlStates[c], s)
+				if !ctlSeen[c.ID+"\x00"+s] {
+					ctlSeen[c.ID+"\x00"+s] = true
+					ctlStates[c] = append(ctlStates[c], s)
+				}
 			}
 		}
 	}
@@ -468,8 +499,10 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 		if ph {
 			b.placeholder(t.X, "threat", "stride")
 		}
+		cweSeen := map[string]bool{}
 		for _, w := range strList(tm["cwes"]) {
-			if cwe := normCWE(w); cwe != "" && !contains(t.CWE, cwe) {
+			if cwe := normCWE(w); cwe != "" && !cweSeen[cwe] {
+				cweSeen[cwe] = true
 				t.CWE = append(t.CWE, cwe)
 			} else if cwe == "" {
 				b.losses.add("CWE entries not of the form CWE-<n>, dropped", 1)
@@ -517,7 +550,7 @@ func importOTM(src *source, top map[string]any, b *builder) error {
 		if all {
 			c.Status = "implemented"
 		}
-		c.X[b.tool+"-state"] = uniq(states)
+		c.X[b.tool+"-state"] = states
 	}
 	methods := []string{}
 	for _, t := range d.Threats {
@@ -593,20 +626,13 @@ func zoneKind(s string) string {
 	return ""
 }
 
-func boundaryByID(d *dtmDoc, id string) *dtmBoundary {
-	for _, tb := range d.TrustBoundaries {
-		if tb.ID == id {
-			return tb
-		}
-	}
-	return nil
-}
-
 func mapIDs(b *builder, src []string, m map[string]string, loss string) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, s := range src {
 		if id := m[s]; id != "" {
-			if !contains(out, id) {
+			if !seen[id] {
+				seen[id] = true
 				out = append(out, id)
 			}
 		} else {
@@ -657,14 +683,4 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func uniq(l []string) []string {
-	var out []string
-	for _, s := range l {
-		if !contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }

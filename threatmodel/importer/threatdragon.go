@@ -24,7 +24,7 @@ import (
 
 // Limits on the work a Threat Dragon document may cause beyond parsing.
 const (
-	tdMaxCells      = 100_000
+	tdMaxCells      = 50_000
 	tdMaxVertices   = 256
 	tdMaxCrossTests = 50_000_000
 )
@@ -202,13 +202,22 @@ const tdAttachTolerance = 20
 // (the user dropped the arrow next to, not onto, an element) to the nearest
 // element of the same diagram within tdAttachTolerance.
 func tdAttach(b *builder, cells []*tdCell) {
+	nodes := map[int][]*tdCell{}
+	for _, n := range cells {
+		if n.isNode() && n.rect != nil && n.id != "" {
+			nodes[n.diagram] = append(nodes[n.diagram], n)
+		}
+	}
+	work := 0
 	nearest := func(di int, p point) *tdCell {
 		var best *tdCell
 		bestD := math.Inf(1)
-		for _, n := range cells {
-			if n.diagram != di || !n.isNode() || n.rect == nil || n.id == "" {
-				continue
-			}
+		work += len(nodes[di])
+		if work > tdMaxCrossTests {
+			b.losses.add("flow ends drawn as free points not attached: too many to search", 1)
+			return nil
+		}
+		for _, n := range nodes[di] {
 			r := *n.rect
 			dx := math.Max(math.Max(r.x-p.x, 0), p.x-(r.x+r.w))
 			dy := math.Max(math.Max(r.y-p.y, 0), p.y-(r.y+r.h))
@@ -396,12 +405,14 @@ func pointOf(m map[string]any) (point, bool) {
 func tdBoundaries(src *source, b *builder, cells []*tdCell, byID map[string]*tdCell, ndiag int) error {
 	d := b.doc
 	nodeBoundary := map[*tdCell]string{}
+	byDiagram := map[int][]*tdCell{}
+	for _, c := range cells {
+		byDiagram[c.diagram] = append(byDiagram[c.diagram], c)
+	}
+	work := 0
 	for di := 0; di < max(ndiag, 1); di++ {
 		var nodes, boxes, curves, flows []*tdCell
-		for _, c := range cells {
-			if c.diagram != di {
-				continue
-			}
+		for _, c := range byDiagram[di] {
 			switch {
 			case c.isNode():
 				nodes = append(nodes, c)
@@ -429,6 +440,10 @@ func tdBoundaries(src *source, b *builder, cells []*tdCell, byID map[string]*tdC
 			}
 			bx.dtmID = tb.ID
 			d.TrustBoundaries = append(d.TrustBoundaries, tb)
+		}
+		work += (len(nodes) + len(boxes)) * len(boxes)
+		if work > tdMaxCrossTests {
+			return src.errf("/detail/diagrams", "diagram %d: too many elements and boundary boxes to compute containment (limit %d tests)", di, tdMaxCrossTests)
 		}
 		innermost := func(r rect, self *tdCell, whole bool) *tdCell {
 			var best *tdCell
@@ -485,7 +500,7 @@ func tdBoundaries(src *source, b *builder, cells []*tdCell, byID map[string]*tdC
 			return pts
 		}
 		crossing := map[*tdCell][]*tdCell{} // flow -> curves
-		work := 0
+		crossedBy := map[*tdCell][]string{} // curve -> flow IDs
 		for _, f := range flows {
 			ids := strList(f.data["trustBoundaryIds"])
 			if len(ids) > 0 {
@@ -508,19 +523,16 @@ func tdBoundaries(src *source, b *builder, cells []*tdCell, byID map[string]*tdC
 				}
 			}
 		}
+		for _, f := range flows {
+			for _, cv := range crossing[f] {
+				crossedBy[cv] = append(crossedBy[cv], f.id)
+			}
+		}
 		var lines []any
 		for _, cv := range curves {
-			var crossedBy []string
-			for _, f := range flows {
-				for _, x := range crossing[f] {
-					if x == cv {
-						crossedBy = append(crossedBy, f.id)
-					}
-				}
-			}
 			e := map[string]any{"id": cv.id, "name": cv.name, "diagram": di}
-			if len(crossedBy) > 0 {
-				e["crossedByFlows"] = crossedBy
+			if len(crossedBy[cv]) > 0 {
+				e["crossedByFlows"] = crossedBy[cv]
 			}
 			lines = append(lines, e)
 		}

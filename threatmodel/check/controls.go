@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"github.com/premarket/premarket/threatmodel"
 	"strings"
 
 	"github.com/premarket/premarket/fda"
@@ -50,7 +51,7 @@ func (c *checker) checkFDA() {
 	covered := map[string]bool{}
 	recCovered := map[string]bool{}
 	for _, k := range c.m.Controls {
-		for _, code := range k.FDACategories {
+		for _, code := range categories(k) {
 			parent, _, _ := strings.Cut(code, ".")
 			covered[parent] = true
 			covered[code] = true
@@ -119,4 +120,23 @@ func catWant(it fda.Item) string {
 		return it.Subcategory
 	}
 	return it.Category
+}
+
+// importPlaceholders is the extension in which `premarket threatmodel
+// import` lists the fields it had to fill without a source value.
+const importPlaceholders = "x-premarket-import-placeholders"
+
+// categories returns the Appendix 1 categories a control really claims:
+// none when its fdaCategories are an importer's placeholder (the source
+// tool had no such notion), so an imported model never covers a category
+// by a guess.
+func categories(k *threatmodel.Control) []string {
+	if list, ok := k.X[importPlaceholders].([]any); ok {
+		for _, f := range list {
+			if f == "fdaCategories" {
+				return nil
+			}
+		}
+	}
+	return k.FDACategories
 }

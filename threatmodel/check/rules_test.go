@@ -370,3 +370,18 @@ func TestBaseClean(t *testing.T) {
 		}
 	}
 }
+
+// TestImportPlaceholderCategoriesDoNotCover: a control whose fdaCategories
+// the importer filled as a placeholder covers nothing, so TM-FDA-001 still
+// reports the category.
+func TestImportPlaceholderCategoriesDoNotCover(t *testing.T) {
+	k := &threatmodel.Control{ID: "CTL-X", FDACategories: []string{"D"},
+		X: threatmodel.Extensions{importPlaceholders: []any{"kind", "fdaCategories"}}}
+	if got := categories(k); got != nil {
+		t.Fatalf("placeholder categories counted: %v", got)
+	}
+	k.X = threatmodel.Extensions{importPlaceholders: []any{"kind"}}
+	if got := categories(k); len(got) != 1 || got[0] != "D" {
+		t.Fatalf("real categories lost: %v", got)
+	}
+}

@@ -167,7 +167,7 @@ func (c *checker) hasCategory(ids []string, cats ...string) bool {
 		if k == nil {
 			continue
 		}
-		for _, code := range k.FDACategories {
+		for _, code := range categories(k) {
 			parent, _, _ := strings.Cut(code, ".")
 			if has(cats, code) || has(cats, parent) {
 				return true
@@ -265,7 +265,7 @@ func (c *checker) updatePath(p *threatmodel.UpdatePath) {
 
 func (c *checker) hasCategoryExact(ids []string, cat string) bool {
 	for _, id := range ids {
-		if k := c.ix.controls[id]; k != nil && has(k.FDACategories, cat) {
+		if k := c.ix.controls[id]; k != nil && has(categories(k), cat) {
 			return true
 		}
 	}

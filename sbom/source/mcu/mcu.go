@@ -11,7 +11,11 @@
 //   - gitmodules: .gitmodules with pinned commits from .git
 //     ("git-submodules");
 //   - conan: Conan 1 and 2 conan.lock ("conan-lock");
-//   - vcpkg: vcpkg.json ("vcpkg-manifest").
+//   - vcpkg: vcpkg.json ("vcpkg-manifest");
+//   - platformio: platformio.ini with the .pio/libdeps tree beside it
+//     ("platformio-ini");
+//   - arduino: library.properties ("arduino-library-properties") and the
+//     Arduino CLI sketch.yaml ("arduino-sketch-project").
 //
 // Readers returns them in the order they should be tried. The west spdx
 // reader must come before sbom/spdx's generic tag-value reader, which
@@ -20,10 +24,12 @@ package mcu
 
 import (
 	"github.com/premarket/premarket/sbom"
+	"github.com/premarket/premarket/sbom/source/mcu/arduino"
 	"github.com/premarket/premarket/sbom/source/mcu/cmake"
 	"github.com/premarket/premarket/sbom/source/mcu/conan"
 	"github.com/premarket/premarket/sbom/source/mcu/espidf"
 	"github.com/premarket/premarket/sbom/source/mcu/gitmodules"
+	"github.com/premarket/premarket/sbom/source/mcu/platformio"
 	"github.com/premarket/premarket/sbom/source/mcu/vcpkg"
 	"github.com/premarket/premarket/sbom/source/mcu/west"
 )
@@ -36,6 +42,9 @@ func Readers() []sbom.Reader {
 		espidf.NewReader(),
 		conan.NewReader(),
 		vcpkg.NewReader(),
+		platformio.NewReader(),
+		arduino.NewSketchReader(),
+		arduino.NewLibraryReader(),
 		gitmodules.NewReader(),
 		cmake.NewReader(),
 	}

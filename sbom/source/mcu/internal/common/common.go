@@ -253,6 +253,10 @@ const (
 	PropPath           = "premarket:build:path"
 	PropUnresolved     = "premarket:manifest:unresolved"
 	PropDependencyKind = "premarket:dependency:kind"
+	// PropVersionConstraint keeps a manifest's version requirement
+	// ("^1.2.3", ">=0.4.0") when the exact version is not known, or
+	// beside it for the record.
+	PropVersionConstraint = "premarket:manifest:version-constraint"
 )
 
 // Project is a well-known MCU project: how to name it in a vulnerability

@@ -288,31 +288,50 @@ type rangeDec struct {
 }
 
 func (rc *rangeDec) bit(p *uint16) uint32 {
-	if rc.rng < 1<<24 {
-		rc.rng <<= 8
-		rc.code = rc.code<<8 | uint32(rc.in[rc.i])
-		rc.i++
+	// On local copies of the fields (5% faster), and branch-free: the
+	// bit is random to the branch predictor. With mask all ones for a 1
+	// bit: range becomes range-b (else b), code loses b, and the
+	// probability moves by (31-p)>>5 (= -p>>5) or (2048-p)>>5, with an
+	// arithmetic shift.
+	in, i, rng, code := rc.in, rc.i, rc.rng, rc.code
+	if rng < 1<<24 {
+		rng <<= 8
+		code = code<<8 | uint32(in[i])
+		i++
 	}
-	// Branch-free: the bit is random to the branch predictor.
-	// With mask all ones for a 1 bit: range becomes range-b (else b),
-	// code loses b, and the probability moves by (31-p)>>5 (= -p>>5) or
-	// (2048-p)>>5, with an arithmetic shift.
 	v := int32(*p)
-	b := (rc.rng >> 11) * uint32(v)
-	bit := uint32((uint64(rc.code)-uint64(b))>>63) ^ 1 // code >= b
+	b := (rng >> 11) * uint32(v)
+	bit := uint32((uint64(code)-uint64(b))>>63) ^ 1 // code >= b
 	mask := -bit
-	rc.rng = b + (rc.rng-2*b)&mask
-	rc.code -= b & mask
+	rc.rng = b + (rng-2*b)&mask
+	rc.code = code - b&mask
+	rc.i = i
 	*p = uint16(v + (31+int32(2017&^mask)-v)>>5)
 	return bit
 }
 
 // tree decodes a bit tree of n bits.
 func (rc *rangeDec) tree(probs []uint16, n uint) uint32 {
+	// rangeDec.bit written out on locals, as in lzmaDec.chunk.
+	in, i, rng, code := rc.in, rc.i, rc.rng, rc.code
 	m := uint32(1)
 	for range n {
-		m = m<<1 | rc.bit(&probs[m])
+		if rng < 1<<24 {
+			rng <<= 8
+			code = code<<8 | uint32(in[i])
+			i++
+		}
+		p := &probs[m]
+		v := int32(*p)
+		b := (rng >> 11) * uint32(v)
+		bit := uint32((uint64(code)-uint64(b))>>63) ^ 1
+		mask := -bit
+		rng = b + (rng-2*b)&mask
+		code -= b & mask
+		*p = uint16(v + (31+int32(2017&^mask)-v)>>5)
+		m = m<<1 | bit
 	}
+	rc.i, rc.rng, rc.code = i, rng, code
 	return m - 1<<n
 }
 

@@ -178,3 +178,50 @@ func FuzzLZMA2(f *testing.F) {
 		}
 	})
 }
+
+// benchXZ decodes the "text" and "mixed" inputs in 128 KiB xz streams, as
+// mksquashfs writes them.
+func benchXZ(b *testing.B, decode func(dst, src []byte) (int, error)) {
+	var blocks [][]byte
+	var total int
+	for _, name := range []string{"text", "mixed"} {
+		in := xzInputs()[name]
+		for off := 0; off < len(in); off += 128 << 10 {
+			blk := in[off:min(off+128<<10, len(in))]
+			blocks = append(blocks, xzWith(b, blk, xz.CRC32))
+			total += len(blk)
+		}
+	}
+	dst := make([]byte, 128<<10)
+	b.SetBytes(int64(total))
+	b.ResetTimer()
+	for range b.N {
+		for _, blk := range blocks {
+			if _, err := decode(dst, blk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkXZSingle(b *testing.B) {
+	benchXZ(b, func(dst, src []byte) (int, error) {
+		n, _, err := xzSingle(dst, src)
+		return n, err
+	})
+}
+
+func BenchmarkXZTheRootCompany(b *testing.B) {
+	r, _ := txz.NewReader(nil, 0)
+	benchXZ(b, func(dst, src []byte) (int, error) {
+		if err := r.Reset(bytes.NewReader(src)); err != nil {
+			return 0, err
+		}
+		r.Multistream(false)
+		n, err := io.ReadFull(r, dst[:cap(dst)])
+		if err == io.ErrUnexpectedEOF {
+			err = nil
+		}
+		return n, err
+	})
+}

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // visitLog records every visit in order, content by hash.
@@ -105,5 +107,37 @@ func TestSquashfsReaderMatchesDiskfs(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSquashfsCancelStopsWorkers cancels a scan mid-image: Scan returns
+// the context's error and leaves no goroutine behind.
+func TestSquashfsCancelStopsWorkers(t *testing.T) {
+	b, err := os.ReadFile("testdata/squashfs-big-xz.sqfs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err = ScanReaderAt(ctx, "img", bytes.NewReader(b), int64(len(b)), Options{},
+		VisitorFunc(func(*File, []byte) error {
+			if n++; n == 20 {
+				cancel()
+			}
+			return nil
+		}))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want canceled", err)
+	}
+	if n > 21 {
+		t.Errorf("%d files visited after cancel", n-20)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > before {
+		t.Errorf("%d goroutines left, %d before", g, before)
 	}
 }

@@ -57,7 +57,24 @@ its content (or --kind):
   buildroot-manifest            legal-info/manifest.csv
   buildroot-host-manifest       legal-info/host-manifest.csv
   buildroot-show-info           'make show-info' JSON (CPE IDs and dependencies)
-  cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tag-value   existing SBOMs
+  buildroot-pkg-stats           pkg-stats --json
+  cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tag-value, spdx3-jsonld
+                                existing SBOMs
+  yocto-spdx-deploy             a tmp/deploy directory of create-spdx output
+  zephyr-west-manifest          west.yml (projects, imports, path-prefix)
+  zephyr-west-spdx              'west spdx' documents (enriched with PURLs/CPEs)
+  espidf-dependencies-lock      ESP-IDF component manager dependencies.lock
+  platformio-ini                platformio.ini lib_deps (and .pio/libdeps)
+  arduino-library-properties, arduino-sketch-project
+                                library.properties, sketch.yaml
+  cmake-fetchcontent            FetchContent_Declare / ExternalProject_Add
+  git-submodules                .gitmodules with the commits recorded in .git
+  conan-lock, vcpkg-manifest    conan.lock (1 and 2), vcpkg.json
+  dpkg-status, opkg-status, apk-installed
+                                a package database file on its own
+  source-tree                   (only with --kind) a source tree: libraries
+                                copied into it, found by their own version
+                                macros (Mbed TLS, lwIP, FreeRTOS, ...)
   rootfs                        a root file system directory (found by its
                                 dpkg, opkg, apk or rpm database)
   firmware-image                an image or archive file, found by its magic

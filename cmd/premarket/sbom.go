@@ -217,7 +217,7 @@ func runSBOMGenerate(ctx context.Context, stdout, stderr io.Writer, g *globalOpt
 		return err
 	}
 	if !g.quiet {
-		fmt.Fprintf(stderr, "premarket: %d components from %d input(s)", len(doc.Components), countInputs(doc))
+		fmt.Fprintf(stderr, "premarket: %d components from %d file(s)", len(doc.Components), countInputs(doc))
 		if out != "-" {
 			fmt.Fprintf(stderr, " written to %s", out)
 		}
@@ -253,6 +253,8 @@ func encodeSPDX(w io.Writer, doc *sbom.Document) error {
 	return nil
 }
 
+// countInputs counts the files the components were read from (a source
+// tree or image counts each file that gave a component).
 func countInputs(doc *sbom.Document) int {
 	seen := map[string]bool{}
 	for _, c := range doc.Components {

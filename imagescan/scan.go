@@ -77,7 +77,7 @@ func Scan(ctx context.Context, input string, opts Options, v Visitor) (*Result, 
 	if v == nil {
 		return nil, errors.New("imagescan: nil visitor")
 	}
-	s := &scanner{ctx: ctx, lim: opts.Limits.withDefaults(), v: v, progress: opts.Progress}
+	s := &scanner{ctx: ctx, lim: opts.Limits.withDefaults(), v: v, progress: opts.Progress, opaque: opts.Opaque}
 	fi, err := os.Stat(input)
 	if err != nil {
 		return nil, fmt.Errorf("imagescan: %w", err)
@@ -110,6 +110,7 @@ type scanner struct {
 	total    int64 // bytes produced by decompressors and file-system readers
 	entries  int
 	progress func(done, total int64)
+	opaque   func(f *File) bool
 	pdone    int64
 	ptotal   int64
 	plast    int64
@@ -270,7 +271,7 @@ func (s *scanner) visit(f *File, data []byte) {
 func (s *scanner) emitFile(p, root, name string, mode fs.FileMode, data []byte, depth int) {
 	f := &File{Path: p, Name: name, Root: root, Mode: mode, Size: int64(len(data))}
 	s.visit(f, data)
-	if s.stopped() {
+	if s.stopped() || (s.opaque != nil && s.opaque(f)) {
 		return
 	}
 	fm := detect(data, int64(len(data)))
@@ -330,7 +331,7 @@ func ScanReaderAt(ctx context.Context, name string, ra io.ReaderAt, size int64, 
 	if v == nil {
 		return nil, errors.New("imagescan: nil visitor")
 	}
-	s := &scanner{ctx: ctx, lim: opts.Limits.withDefaults(), v: v, progress: opts.Progress}
+	s := &scanner{ctx: ctx, lim: opts.Limits.withDefaults(), v: v, progress: opts.Progress, opaque: opts.Opaque}
 	err := s.scanBlob(name, ra, size)
 	if err == nil {
 		err = s.err

@@ -1,6 +1,7 @@
 package imagescan
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
@@ -613,4 +614,43 @@ func TestDetectIgnoresNames(t *testing.T) {
 	}
 	_, c = scanBytes(t, "notes.tar.gz", []byte("just text"), Limits{})
 	wantFile(t, c, "notes.tar.gz", "just text")
+}
+
+// TestOpaqueFilesAreVisitedButNotOpened: a file the caller marks opaque is
+// still visited, but the container in it is not scanned.
+func TestOpaqueFilesAreVisitedButNotOpened(t *testing.T) {
+	var inner bytes.Buffer
+	zw := gzip.NewWriter(&inner)
+	tw := tar.NewWriter(zw)
+	tw.WriteHeader(&tar.Header{Name: "nested.txt", Mode: 0o644, Size: 5})
+	tw.Write([]byte("hello"))
+	tw.Close()
+	zw.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "inner.tar.gz"), inner.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, opaque := range []bool{false, true} {
+		var names []string
+		opts := Options{}
+		if opaque {
+			opts.Opaque = func(f *File) bool { return f.Name == "/inner.tar.gz" }
+		}
+		_, err := Scan(context.Background(), dir, opts, VisitorFunc(func(f *File, data []byte) error {
+			names = append(names, f.Name)
+			return nil
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sawNested := false
+		for _, n := range names {
+			if n == "/nested.txt" {
+				sawNested = true
+			}
+		}
+		if len(names) == 0 || names[0] != "/inner.tar.gz" || sawNested == opaque {
+			t.Fatalf("opaque=%v: visited %v", opaque, names)
+		}
+	}
 }

@@ -94,6 +94,12 @@ type Options struct {
 	// sum of the regular files' sizes for a directory), for a progress bar.
 	// It is called from the scanning goroutine.
 	Progress func(done, total int64)
+	// Opaque, when set, is asked after each regular file is visited; a
+	// file it reports opaque is not examined for nested containers. A
+	// caller that already accounts for a file's content (a package
+	// database that owns it, with its compressed changelog) saves the
+	// decompression. Opaque files are still visited.
+	Opaque func(f *File) bool
 }
 
 // ContainerInfo names one container the scan opened.

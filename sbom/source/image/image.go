@@ -91,16 +91,17 @@ func Read(ctx context.Context, input, kind string, opts Options) (*sbom.Document
 	}
 	pc := pkgdb.NewCollector()
 	bc := id.Collector()
-	var slow imagescan.Visitor = bc
-	if owned := preOwned(input); len(owned) > 0 {
-		// A directory's package databases are read before the walk, so
-		// that files the packages own — and everything nested in them,
-		// such as compressed changelogs — are not identified only to be
-		// dropped afterwards. Unowned files are still identified.
-		slow = &skipOwned{owned: owned, next: bc}
-	}
+	// A directory's package databases are read before the walk, so that
+	// files the packages own — and everything nested in them, such as
+	// compressed changelogs — are not identified only to be dropped
+	// afterwards, nor opened. Unowned files are still identified. For an
+	// image file, ownership is known only after the walk (matches in owned
+	// files are dropped then); package-manager state is skipped in both.
+	so := &skipOwned{owned: preOwned(input), next: bc}
+	var slow imagescan.Visitor = so
+	opaque := so.isOwned
 	v := newParallelVisitor(ctx, pc, slow)
-	res, err := imagescan.Scan(ctx, input, imagescan.Options{Limits: opts.Limits, Progress: opts.Progress}, v)
+	res, err := imagescan.Scan(ctx, input, imagescan.Options{Limits: opts.Limits, Progress: opts.Progress, Opaque: opaque}, v)
 	if werr := v.wait(); err == nil {
 		err = werr
 	}

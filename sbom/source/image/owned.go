@@ -85,9 +85,39 @@ func preOwned(input string) map[string]pkgdb.FileSet {
 	return c.OwnedFiles()
 }
 
+// packageManagerState lists the directories where package managers keep
+// their own records and caches: the installed-package databases (read by
+// pkgdb), the lists of packages available from the repositories, and
+// binary caches built from them. They describe software; they are not
+// software, so binary identification does not look into them (their
+// package descriptions would only raise false matches) and the scan does
+// not open containers in them. Downloaded package archives
+// (var/cache/apt/archives) are not listed: they are files the image holds.
+var packageManagerState = []string{
+	"/var/lib/dpkg/", "/var/lib/apt/lists/", "/var/cache/apt/pkgcache.bin", "/var/cache/apt/srcpkgcache.bin",
+	"/var/lib/opkg/", "/usr/lib/opkg/", "/var/opkg-lists/",
+	"/lib/apk/db/", "/usr/lib/apk/db/", "/var/cache/apk/",
+	"/var/lib/rpm/", "/usr/lib/sysimage/rpm/", "/var/cache/dnf/", "/var/cache/yum/", "/var/lib/dnf/",
+}
+
+// isPackageManagerState reports whether a file (by its Name in its root
+// file system) is package-manager state.
+func isPackageManagerState(name string) bool {
+	for _, p := range packageManagerState {
+		if strings.HasSuffix(p, "/") {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		} else if name == p {
+			return true
+		}
+	}
+	return false
+}
+
 // skipOwned passes to next only the files that no installed package owns,
 // judged by the outermost file on the provenance path: a file nested in
-// an owned archive is owned too.
+// an owned archive is owned too. Package-manager state is skipped as well.
 type skipOwned struct {
 	owned map[string]pkgdb.FileSet
 	next  imagescan.Visitor
@@ -101,7 +131,7 @@ func (s *skipOwned) VisitFile(f *imagescan.File, data []byte) error {
 }
 
 func (s *skipOwned) isOwned(f *imagescan.File) bool {
-	if s.owned[f.Root].Has(f.Name) {
+	if isPackageManagerState(f.Name) || s.owned[f.Root].Has(f.Name) {
 		return true
 	}
 	outer, _, nested := strings.Cut(f.Path, "!")

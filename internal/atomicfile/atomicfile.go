@@ -13,7 +13,25 @@ import (
 
 // Write calls fill with a writer on a temporary file and renames the file to
 // name when fill and the sync succeed.
+//
+// When name exists and is not a regular file (/dev/null, /dev/stdout, a
+// named pipe), there is nothing to protect and renaming would replace the
+// device itself: fill then writes to it directly.
 func Write(name string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+	if st, serr := os.Stat(name); serr == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return fmt.Errorf("write %s: is a directory", name)
+		}
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		if err := fill(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	dir := filepath.Dir(name)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp-*")
 	if err != nil {

@@ -52,3 +52,26 @@ func assertOnlyFile(t *testing.T, dir string, want ...string) {
 		t.Fatalf("dir holds %v, want %v", names, want)
 	}
 }
+
+// TestWriteToDeviceWritesThrough: -o /dev/null must not replace the device
+// with a regular file.
+func TestWriteToDeviceWritesThrough(t *testing.T) {
+	before, err := os.Stat(os.DevNull)
+	if err != nil || before.Mode().IsRegular() {
+		t.Skipf("%s is not a device here", os.DevNull)
+	}
+	if err := WriteFile(os.DevNull, []byte("discarded"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(os.DevNull)
+	if err != nil || after.Mode() != before.Mode() || after.Mode().IsRegular() {
+		t.Fatalf("%s changed from %v to %v", os.DevNull, before.Mode(), after.Mode())
+	}
+}
+
+func TestWriteToDirectoryFails(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteFile(dir, []byte("x"), 0o644); err == nil {
+		t.Fatal("writing over a directory succeeded")
+	}
+}

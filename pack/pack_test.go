@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,11 +12,11 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
+
+	"github.com/premarket/premarket/internal/pdftest"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
 	"github.com/premarket/premarket/internal/testfixtures"
 )
@@ -44,69 +43,6 @@ func buildPack(t testing.TB, projectDir, out string) (*Evidence, *Result) {
 	return e, res
 }
 
-func pdfcpuConf() *model.Configuration {
-	conf := model.NewDefaultConfiguration()
-	// The pdf engine's post-processing makes the output pass ISO 32000
-	// strict validation (indirect link annotations, outline counts).
-	conf.ValidationMode = model.ValidationStrict
-	return conf
-}
-
-// pageTexts returns the text shown on each page (fpdf writes UTF-16BE
-// strings for its Identity-H fonts).
-func pageTexts(t *testing.T, b []byte) []string {
-	t.Helper()
-	ctx, err := api.ReadContext(bytes.NewReader(b), pdfcpuConf())
-	if err != nil {
-		t.Fatalf("pdfcpu read: %v", err)
-	}
-	if err := ctx.EnsurePageCount(); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for p := 1; p <= ctx.PageCount; p++ {
-		rd, err := pdfcpu.ExtractPageContent(ctx, p)
-		if err != nil {
-			t.Fatalf("page %d content: %v", p, err)
-		}
-		raw, _ := io.ReadAll(rd)
-		out = append(out, decodeShows(raw))
-	}
-	return out
-}
-
-var showRe = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-
-func decodeShows(content []byte) string {
-	var sb strings.Builder
-	for _, m := range showRe.FindAllSubmatch(content, -1) {
-		s := m[1]
-		var raw []byte
-		for i := 0; i < len(s); i++ {
-			if s[i] == '\\' && i+1 < len(s) {
-				i++
-				switch s[i] {
-				case 'r':
-					raw = append(raw, '\r')
-				case 'n':
-					raw = append(raw, '\n')
-				default:
-					raw = append(raw, s[i])
-				}
-				continue
-			}
-			raw = append(raw, s[i])
-		}
-		u := make([]uint16, len(raw)/2)
-		for i := range u {
-			u[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
-		}
-		sb.WriteString(string(utf16.Decode(u)))
-		sb.WriteByte('\n')
-	}
-	return sb.String()
-}
-
 func flatten(bms []pdfcpu.Bookmark, out *[]string) {
 	for _, b := range bms {
 		*out = append(*out, b.Title)
@@ -126,7 +62,7 @@ func TestExamplePack(t *testing.T) {
 	if filepath.Base(res.PDF) != "001_InsuLink Cybersecurity Evidence Pack.pdf" {
 		t.Errorf("PDF name %q", filepath.Base(res.PDF))
 	}
-	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+	if err := api.Validate(bytes.NewReader(b), pdftest.Conf()); err != nil {
 		t.Fatalf("pdfcpu validation: %v", err)
 	}
 	// fonts embedded, not encrypted, no embedded files (EC-6, EC-7, PS-4)
@@ -142,21 +78,21 @@ func TestExamplePack(t *testing.T) {
 			t.Errorf("PDF contains %s", bad)
 		}
 	}
-	ctx, err := api.ReadContext(bytes.NewReader(b), pdfcpuConf())
+	ctx, err := api.ReadContext(bytes.NewReader(b), pdftest.Conf())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ctx.Encrypt != nil {
 		t.Error("pdfcpu sees an encrypted PDF")
 	}
-	bms, err := api.Bookmarks(bytes.NewReader(b), pdfcpuConf())
+	bms, err := api.Bookmarks(bytes.NewReader(b), pdftest.Conf())
 	if err != nil {
 		t.Fatalf("bookmarks: %v", err)
 	}
 	var outline []string
 	flatten(bms, &outline)
 	bmText := strings.Join(outline, "\n")
-	pages := pageTexts(t, b)
+	pages := pdftest.PageTexts(t, b)
 	all := unwrap(strings.Join(pages, "\n"))
 	titles, err := SectionTitles()
 	if err != nil {
@@ -324,10 +260,10 @@ func TestMissingInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+	if err := api.Validate(bytes.NewReader(b), pdftest.Conf()); err != nil {
 		t.Fatalf("pdfcpu validation: %v", err)
 	}
-	all := unwrap(strings.Join(pageTexts(t, b), "\n"))
+	all := unwrap(strings.Join(pdftest.PageTexts(t, b), "\n"))
 	for _, want := range []string{"Threat model: threat model threatmodel.yaml not found",
 		"Support data file (components.yaml): not provided", "Not provided: not listed in premarket.yaml", "GapMeter", "busybox"} {
 		if !strings.Contains(all, want) {

@@ -4,33 +4,25 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
 
+	"github.com/premarket/premarket/internal/pdftest"
+
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
-
-// pdfcpuConf validates in strict ISO 32000 mode: the post-processing in
-// finish makes fpdf's output pass it (indirect link annotations, outline
-// counts, no empty name tree).
-func pdfcpuConf() *model.Configuration {
-	conf := model.NewDefaultConfiguration()
-	conf.ValidationMode = model.ValidationStrict
-	return conf
-}
 
 // A document with internal and external links, a table of contents and
 // nested bookmarks passes pdfcpu's strict validation; its link
 // annotations are indirect objects and it has no /EmbeddedFiles tree.
 func TestStrictValidation(t *testing.T) {
 	b, _ := render(t, sampleDoc(30))
-	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+	if err := api.Validate(bytes.NewReader(b), pdftest.Conf()); err != nil {
 		t.Fatalf("strict validation: %v", err)
 	}
 	if bytes.Contains(b, []byte("/Annots [<<")) || !regexp.MustCompile(`/Annots \[\d+ 0 R`).Match(b) {
@@ -61,7 +53,7 @@ func TestStrictValidation(t *testing.T) {
 
 func producer(t *testing.T, b []byte) string {
 	t.Helper()
-	ctx, err := api.ReadAndValidate(bytes.NewReader(b), pdfcpuConf())
+	ctx, err := api.ReadAndValidate(bytes.NewReader(b), pdftest.Conf())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,61 +68,6 @@ func TestFinishRejectsGarbage(t *testing.T) {
 			t.Errorf("finish(%q) accepted", in)
 		}
 	}
-}
-
-// pageTexts returns the text drawn on each page, decoded from the content
-// streams (fpdf writes UTF-16BE strings for its Identity-H fonts).
-func pageTexts(t *testing.T, b []byte) []string {
-	t.Helper()
-	ctx, err := api.ReadContext(bytes.NewReader(b), pdfcpuConf())
-	if err != nil {
-		t.Fatalf("pdfcpu read: %v", err)
-	}
-	if err := ctx.EnsurePageCount(); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for p := 1; p <= ctx.PageCount; p++ {
-		rd, err := pdfcpu.ExtractPageContent(ctx, p)
-		if err != nil {
-			t.Fatalf("page %d content: %v", p, err)
-		}
-		raw, _ := io.ReadAll(rd)
-		out = append(out, decodeShows(raw))
-	}
-	return out
-}
-
-var showRe = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-
-func decodeShows(content []byte) string {
-	var sb strings.Builder
-	for _, m := range showRe.FindAllSubmatch(content, -1) {
-		s := m[1]
-		var raw []byte
-		for i := 0; i < len(s); i++ {
-			if s[i] == '\\' && i+1 < len(s) {
-				i++
-				switch s[i] {
-				case 'r':
-					raw = append(raw, '\r')
-				case 'n':
-					raw = append(raw, '\n')
-				default:
-					raw = append(raw, s[i])
-				}
-				continue
-			}
-			raw = append(raw, s[i])
-		}
-		u := make([]uint16, len(raw)/2)
-		for i := range u {
-			u[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
-		}
-		sb.WriteString(string(utf16.Decode(u)))
-		sb.WriteByte('\n')
-	}
-	return sb.String()
 }
 
 func flatten(bms []pdfcpu.Bookmark, depth int, out *[]string) {
@@ -148,7 +85,7 @@ func TestSampleDocument(t *testing.T) {
 	if st.Bytes != int64(len(b)) || st.Passes != 2 {
 		t.Errorf("stats %+v, len %d", st, len(b))
 	}
-	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+	if err := api.Validate(bytes.NewReader(b), pdftest.Conf()); err != nil {
 		t.Fatalf("pdfcpu validation: %v", err)
 	}
 	if !bytes.HasPrefix(b, []byte("%PDF-1.4")) {
@@ -164,7 +101,7 @@ func TestSampleDocument(t *testing.T) {
 			t.Errorf("PDF contains %s", bad)
 		}
 	}
-	ctx, err := api.ReadContext(bytes.NewReader(b), pdfcpuConf())
+	ctx, err := api.ReadContext(bytes.NewReader(b), pdftest.Conf())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +126,7 @@ func TestSampleDocument(t *testing.T) {
 		}
 	}
 
-	bms, err := api.Bookmarks(bytes.NewReader(b), pdfcpuConf())
+	bms, err := api.Bookmarks(bytes.NewReader(b), pdftest.Conf())
 	if err != nil {
 		t.Fatalf("bookmarks: %v", err)
 	}
@@ -203,7 +140,7 @@ func TestSampleDocument(t *testing.T) {
 		}
 	}
 
-	pages := pageTexts(t, b)
+	pages := pdftest.PageTexts(t, b)
 	all := strings.Join(pages, "\n")
 	for _, want := range []string{"libxml2 — ünïcødé\n119\n", "EHR — ünïcødé", "Unacceptable", "Pre-mitigation", "Pump (device boundary)"} {
 		if !strings.Contains(all, want) {
@@ -212,7 +149,7 @@ func TestSampleDocument(t *testing.T) {
 	}
 	n := len(pages)
 	for i, p := range pages {
-		want := "Page " + itoaT(i+1) + " of " + itoaT(n)
+		want := "Page " + strconv.Itoa(i+1) + " of " + strconv.Itoa(n)
 		if !strings.Contains(p, want) {
 			t.Errorf("page %d lacks footer %q", i+1, want)
 		}
@@ -245,22 +182,13 @@ func TestSampleDocument(t *testing.T) {
 			break
 		}
 	}
-	if !regexp.MustCompile(`(?m)^` + itoaT(compPage) + `$`).MatchString(toc) {
+	if !regexp.MustCompile(`(?m)^` + strconv.Itoa(compPage) + `$`).MatchString(toc) {
 		t.Errorf("TOC lacks page number %d of section 2:\n%s", compPage, toc)
 	}
 	// long unbreakable strings are broken, never lost
 	if !strings.Contains(all, "0123456789abcdef0123456789abcdef") {
 		t.Errorf("hash text missing")
 	}
-}
-
-func itoaT(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
-
-func fmtInt(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return fmtInt(n/10) + string(rune('0'+n%10))
 }
 
 func TestDeterministic(t *testing.T) {
@@ -336,10 +264,10 @@ func TestTallRowSplits(t *testing.T) {
 	if st.Pages < 2 {
 		t.Fatalf("tall row fits in %d page(s)?", st.Pages)
 	}
-	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+	if err := api.Validate(bytes.NewReader(b), pdftest.Conf()); err != nil {
 		t.Fatal(err)
 	}
-	pages := pageTexts(t, b)
+	pages := pdftest.PageTexts(t, b)
 	if got := strings.Count(strings.Join(pages, ""), "word"); got != 2500 {
 		t.Errorf("%d words drawn, want 2500", got)
 	}
@@ -365,7 +293,7 @@ func TestCustomFont(t *testing.T) {
 	o := testOptions()
 	o.Fonts.Regular = mustGoMono(t)
 	b, _ := render(t, New(o).H1("Title", "").Paragraph("body"))
-	if err := api.Validate(bytes.NewReader(b), pdfcpuConf()); err != nil {
+	if err := api.Validate(bytes.NewReader(b), pdftest.Conf()); err != nil {
 		t.Fatal(err)
 	}
 }

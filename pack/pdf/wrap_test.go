@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/premarket/premarket/internal/pdftest"
+
 	"golang.org/x/image/font/gofont/gomono"
 	"golang.org/x/image/font/gofont/goregular"
 )
@@ -99,7 +101,7 @@ func TestFitColumns(t *testing.T) {
 		{Header: "Text", Width: 6}, {Header: "PURL", Width: 1, Mono: true},
 	}, Rows: [][]Cell{Row("CVE-2099-0001", "T-08", "implemented", "words words words", "pkg:generic/example/a-very-long-package-name@1.2.3?arch=armv7hf")}})
 	b, _ := render(t, d)
-	txt := strings.Join(pageTexts(t, b), "\n")
+	txt := strings.Join(pdftest.PageTexts(t, b), "\n")
 	for _, w := range []string{"\nAssessed", "\nimplemented\n", "\nCVE-2099-0001\n"} {
 		if !strings.Contains(txt, w) {
 			t.Errorf("word %q broken:\n%s", strings.TrimSpace(w), txt)

@@ -36,8 +36,11 @@ func RPMFormat(data []byte) string {
 
 // ParseRPMDB reads an rpm database (BerkeleyDB Packages or NDB
 // Packages.db) with github.com/knqyf263/go-rpmdb. go-rpmdb reads files,
-// not bytes, so data is written to a temporary file in tmpDir (os.TempDir
-// when empty) that is removed before returning. The sqlite form returns
+// not bytes, so data is written to a temporary file in tmpDir that is
+// removed before returning. When tmpDir is empty the copy goes to a
+// memory-backed file system (/dev/shm) where the machine has one, so that
+// scanning an image writes nothing to disk; only where it has none does it
+// fall back to os.TempDir. The sqlite form returns
 // ErrUnsupported (see the package documentation).
 //
 // go-rpmdb parses pages in a goroutine of its own; a database malformed
@@ -53,6 +56,9 @@ func ParseRPMDB(data []byte, tmpDir string) (pkgs []Package, err error) {
 		return nil, fmt.Errorf("rpm sqlite database: %w (premarket reads the BerkeleyDB and NDB forms only)", ErrUnsupported)
 	case "":
 		return nil, fmt.Errorf("not an rpm database (no BerkeleyDB, NDB or sqlite magic): %w", ErrUnsupported)
+	}
+	if tmpDir == "" {
+		tmpDir = memoryTempDir()
 	}
 	f, err := os.CreateTemp(tmpDir, "premarket-rpmdb-*")
 	if err != nil {
@@ -142,4 +148,20 @@ func rpmName(r string) string {
 		return ""
 	}
 	return r
+}
+
+// memoryTempDir returns /dev/shm when it is a writable directory (a tmpfs
+// on Linux), else "" (os.TempDir).
+func memoryTempDir() string {
+	const shm = "/dev/shm"
+	if st, err := os.Stat(shm); err != nil || !st.IsDir() {
+		return ""
+	}
+	f, err := os.CreateTemp(shm, "premarket-probe-*")
+	if err != nil {
+		return ""
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return shm
 }

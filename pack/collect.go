@@ -86,6 +86,9 @@ type Options struct {
 	FontFile string
 	// Catalog is the FDA catalog; nil means fda.Default().
 	Catalog *fda.Catalog
+	// MaxPDFBytes is the largest PDF Build writes; a larger pack PDF is
+	// split into numbered parts (eCopy EC-8). 0 means DefaultMaxPDFBytes.
+	MaxPDFBytes int64
 }
 
 // Input is one file the pack was built from, hashed for the cover, the

@@ -31,12 +31,15 @@ const ManifestVersion = 1
 
 // Result describes a written pack.
 type Result struct {
-	Dir      string // the output folder
-	PDF      string // path of the PDF
+	Dir string // the output folder
+	PDF string // path of the PDF (of part 1 when the PDF is split)
+	// PDFs are the paths of all PDFs in eCopy order: one, or the numbered
+	// parts of a PDF larger than Options.MaxPDFBytes (EC-8).
+	PDFs     []string
 	Zip      string // path of the zip in MISC FILES
 	Manifest string // path of manifest.json
-	Pages    int
-	PDFBytes int64
+	Pages    int    // pages of all PDFs
+	PDFBytes int64  // bytes of all PDFs
 }
 
 // Manifest is manifest.json: what the pack was built from and what it
@@ -127,6 +130,11 @@ func Build(ctx context.Context, e *Evidence, outDir string) (*Result, error) {
 		return nil, err
 	}
 	man := e.manifest(entries)
+	docName := e.Project.Submission.DocumentName
+	limit := e.Options.MaxPDFBytes
+	if limit <= 0 {
+		limit = DefaultMaxPDFBytes
+	}
 	// From here on only doc and man are used: the evidence (threat-model
 	// YAML trees, SBOM) can be collected while the PDF is laid out, which
 	// bounds the peak memory of large packs when the caller has let go
@@ -136,11 +144,31 @@ func Build(ctx context.Context, e *Evidence, outDir string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render the pack PDF: %w", err)
 	}
-	if st.Bytes > 50<<20 {
-		return nil, fmt.Errorf("the pack PDF is %d MB; eCopy EC-8 limits each PDF to 50 MB", st.Bytes>>20)
+	pdfs := []pdfFile{{name: pdfName, data: pdfBytes, pages: st.Pages}}
+	if st.Bytes > limit {
+		// EC-8: split into numbered parts, each a complete PDF
+		pdfBytes = nil
+		pdfs, err = newSplitter(doc, docName).split(ctx, limit)
+		if err != nil {
+			return nil, fmt.Errorf("the pack PDF is %d bytes, more than the limit of %d bytes (eCopy EC-8): %w", st.Bytes, limit, err)
+		}
 	}
-	files := map[string][]byte{pdfName: pdfBytes, zipPath: zipBytes}
-	man.Pages = st.Pages
+	files := map[string][]byte{zipPath: zipBytes}
+	layout := []string{zipPath}
+	var pdfPaths []string
+	var pages int
+	var pdfTotal int64
+	for _, f := range pdfs {
+		files[f.name] = f.data
+		layout = append(layout, f.name)
+		pdfPaths = append(pdfPaths, filepath.Join(outDir, f.name))
+		pages += f.pages
+		pdfTotal += int64(len(f.data))
+	}
+	if errs := ecopy.CheckLayout(layout); len(errs) > 0 {
+		return nil, fmt.Errorf("eCopy layout: %w", errors.Join(errs...))
+	}
+	man.Pages = pages
 	for n, b := range files {
 		man.Outputs = append(man.Outputs, OutputFile{Path: n, SHA256: sum(b), Size: int64(len(b))})
 	}
@@ -186,8 +214,8 @@ func Build(ctx context.Context, e *Evidence, outDir string) (*Result, error) {
 		return nil, err
 	}
 	ok = true
-	return &Result{Dir: outDir, PDF: filepath.Join(outDir, pdfName), Zip: filepath.Join(outDir, ecopy.MiscFiles, zipName),
-		Manifest: filepath.Join(outDir, ManifestName), Pages: st.Pages, PDFBytes: st.Bytes}, nil
+	return &Result{Dir: outDir, PDF: pdfPaths[0], PDFs: pdfPaths, Zip: filepath.Join(outDir, ecopy.MiscFiles, zipName),
+		Manifest: filepath.Join(outDir, ManifestName), Pages: pages, PDFBytes: pdfTotal}, nil
 }
 
 func writeSynced(p string, data []byte) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -133,6 +134,13 @@ func TestSplitPDF(t *testing.T) {
 		if !strings.Contains(bm, title) {
 			t.Errorf("section %q has no bookmark in any part", title)
 		}
+	}
+	// page references to sections in other parts name the part
+	if !regexp.MustCompile(`\bpart [2-9]\b`).MatchString(texts[0]) {
+		t.Error("part 1 refers to no section of a later part by its part number")
+	}
+	if strings.Contains(joined, "p. ?") || strings.Contains(joined, "p. 0\n") {
+		t.Error("an unresolved page reference is printed")
 	}
 	if !strings.Contains(joined, "(continued)") {
 		t.Error("no section or table was continued across parts; the test project should need a row split")

@@ -148,7 +148,12 @@ func runPack(ctx context.Context, stderr io.Writer, g *globalOptions, f *packFla
 		}
 	}
 	if !g.quiet {
-		fmt.Fprintf(stderr, "premarket: wrote %s (%d pages), %s and %s in %s\n", res.PDF, res.Pages, res.Zip, res.Manifest, time.Since(start).Round(time.Millisecond))
+		pdfs := res.PDF
+		if len(res.PDFs) > 1 {
+			// EC-8: a pack over 50 MB is split into numbered parts.
+			pdfs = fmt.Sprintf("%d PDF parts (%s … %s)", len(res.PDFs), res.PDFs[0], res.PDFs[len(res.PDFs)-1])
+		}
+		fmt.Fprintf(stderr, "premarket: wrote %s (%d pages), %s and %s in %s\n", pdfs, res.Pages, res.Zip, res.Manifest, time.Since(start).Round(time.Millisecond))
 		fmt.Fprint(stderr, summary)
 		if len(gapIDs) > 0 {
 			fmt.Fprintf(stderr, "premarket: %d gaps marked in the pack: %s\n", len(gapIDs), strings.Join(uniqStrings(gapIDs), ", "))

@@ -119,6 +119,11 @@ func classify(c *sbom.Component) componentClass {
 	return classSoftware
 }
 
+// propNotChecked marks a part of an image that could not be examined
+// (written by sbom/source/image; the name is repeated here so that the
+// checks do not depend on the image reader).
+const propNotChecked = "premarket:image:not-checked"
+
 // checker holds the state of one Run.
 type checker struct {
 	doc     *sbom.Document
@@ -400,6 +405,14 @@ func (ck *checker) dependencies() depGraph {
 }
 
 func (ck *checker) component(c *sbom.Component, primary bool, deps depGraph) {
+	// A part of an image the scan could not examine is not a software
+	// component with a supplier or version: it is a gap in the analysis,
+	// reported as such and left out of the element scores.
+	if reason, ok := c.Property(propNotChecked); ok && !primary {
+		ck.add(RuleNotChecked, finding.Warning, subjectOf(c), c.Loc,
+			"%s was not examined (%s): account for the software it holds by other means, or record why it holds none (TST-3)", c.Name, reason)
+		return
+	}
 	class := classify(c)
 	scored := !primary && class != classNonSoftware
 	subj := subjectOf(c)

@@ -151,6 +151,10 @@ var triggerCases = []ruleCase{
 		rule: RuleEOSFormat, sev: finding.Warning, absent: []string{RuleEOS}},
 	{name: "eos passed", now: now2025, mutate: func(d *sbom.Document) { comp(d, "busybox").Support.EndOfSupport = "2020-01-01" },
 		rule: RuleEOSPassed, sev: finding.Warning},
+	{name: "part of an image not examined", mutate: func(d *sbom.Document) {
+		d.Components = append(d.Components, &sbom.Component{Ref: "blob", Type: sbom.TypeFile, Name: "fw.img!/opt/update.ubi",
+			Properties: []sbom.Property{{Name: "premarket:image:not-checked", Value: "UBI image: no reader"}}})
+	}, rule: RuleNotChecked, sev: finding.Warning, absent: []string{RuleSupplier, RuleVersion, RuleSupportLevel}},
 }
 
 // quietCases must not trigger the named rules.

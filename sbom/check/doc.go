@@ -43,6 +43,7 @@
 //	SBOM-FDA-EOS                 FDA-SB2  error (fda) / warning (ntia)  missing, no justification
 //	SBOM-FDA-EOS-FORMAT          FDA-SB2  warning  not a date and no justification
 //	SBOM-FDA-EOS-PASSED          FDA-SB2  warning  actively maintained but the date has passed (only with Options.Now)
+//	SBOM-IMAGE-NOT-CHECKED       TST-3    warning  a part of an image the scan could not examine (premarket:image:not-checked)
 //	SBOM-SCHEMA                  FDA-SB6  error    listed for SARIF; produced by the format validators, not by Run
 //
 // # Decisions

@@ -31,6 +31,7 @@ const (
 	RuleEOSFormat         = "SBOM-FDA-EOS-FORMAT"
 	RuleEOSPassed         = "SBOM-FDA-EOS-PASSED"
 	RuleSchema            = "SBOM-SCHEMA"
+	RuleNotChecked        = "SBOM-IMAGE-NOT-CHECKED"
 )
 
 // ruleDef is one rule with its severity under each profile.
@@ -118,6 +119,9 @@ var ruleDefs = []ruleDef{
 		finding.Warning, finding.Warning},
 	{RuleEOSPassed, "FDA-SB2", "component is marked actively maintained but its end of support has passed",
 		"The end-of-support date is before the check date while the support level says actively maintained. Update one of them.",
+		finding.Warning, finding.Warning},
+	{RuleNotChecked, "TST-3", "part of the device image was not examined",
+		"An image scan lists every part it could not look into (an UBI or JFFS2 volume, an encrypted or unknown blob, a part cut off by a scan limit) as a file component with the property premarket:image:not-checked. Software in it is unaccounted for: examine it by other means (the supplier's SBOM, a manual analysis) and add what it holds, or record why it holds no software.",
 		finding.Warning, finding.Warning},
 	{RuleSchema, "FDA-SB6", "SBOM does not validate against its format's schema",
 		"The document is not valid against the official CycloneDX or SPDX schema, so other tools may reject it. These findings come from the format validators (sbom/cyclonedx), not from check.Run.",

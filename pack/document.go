@@ -317,9 +317,7 @@ func (b *builder) statute() {
 		}
 		rows = append(rows, []pdf.Cell{{Text: it.id, Bold: true}, {Text: orDash(paraphrase[it.id])}, {Text: where}, statusCell(st), page})
 	}
-	b.d.Add(pdf.Table{Caption: txt.statuteTable,
-		Columns: []pdf.Column{{Header: "Item", Width: 1.1}, {Header: "Requirement", Width: 2.6}, {Header: "Where this pack answers it", Width: 3.2}, {Header: "Status", Width: 1.1}, {Header: "Page", Width: 0.6}},
-		Rows:    rows, Size: 8.5})
+	b.d.Add(b.tab("statement-524b", "statute", nil, pdf.Table{Rows: rows, Size: 8.5}))
 }
 
 // text2 returns a template text without expanding it.
@@ -373,16 +371,13 @@ func (b *builder) checklist() {
 		rows = append(rows, []pdf.Cell{{Text: ds.Item.ID, Bold: true}, {Text: ds.Item.Title}, {Text: ds.Item.Section}, statusCell(ds.Status), {Text: orDash(where)}, {Text: ds.Source}, page})
 	}
 	b.para(fmt.Sprintf("Summary: %d provided, %d partial, %d missing, %d not applicable.", counts[project.StatusProvided], counts[project.StatusPartial], counts[project.StatusMissing], counts[project.StatusNotApplicable]))
-	b.d.Add(pdf.Table{Caption: "Documentation elements DOC-01 to DOC-19",
-		Columns: []pdf.Column{{Header: "ID", Width: 0.9}, {Header: "Element", Width: 2.2}, {Header: "Guidance", Width: 1.1}, {Header: "Status", Width: 1.2}, {Header: "Reference / reason", Width: 3.1}, {Header: "Status from", Width: 1}, {Header: "Page", Width: 0.7}},
-		Rows:    rows, Size: 8.5})
+	b.d.Add(b.tab("doc-checklist", "elements", nil, pdf.Table{Rows: rows, Size: 8.5}))
 	if len(e.Gaps) > 0 {
 		var gr [][]pdf.Cell
 		for _, g := range e.Gaps {
 			gr = append(gr, []pdf.Cell{{Text: g.ID, Bold: true}, {Text: g.What}, {Text: orDash(sentence(g.Reason))}})
 		}
-		b.d.Add(pdf.Table{Caption: fmt.Sprintf("Gaps: %d expected inputs or items missing", len(e.Gaps)),
-			Columns: []pdf.Column{{Header: "ID", Width: 1}, {Header: "Missing", Width: 3}, {Header: "Reason", Width: 4}}, Rows: gr})
+		b.d.Add(b.tab("doc-checklist", "gaps", count(len(e.Gaps)), pdf.Table{Rows: gr}))
 	}
 }
 
@@ -411,7 +406,7 @@ func (b *builder) threatModel() {
 		for _, a := range m.Assumptions {
 			rows = append(rows, []pdf.Cell{{Text: a.ID, Bold: true}, {Text: a.Text}, {Text: strings.Join(a.AppliesTo, ", ")}, {Text: orDash(strings.Join(a.ValidatedBy, ", "))}})
 		}
-		b.d.Add(pdf.Table{Caption: "Assumptions", Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "Assumption", Width: 4}, {Header: "Applies to", Width: 1.6}, {Header: "Validated by", Width: 1.2}}, Rows: rows})
+		b.d.Add(b.tab("threat-model", "assumptions", nil, pdf.Table{Rows: rows}))
 	}
 	if len(m.Assets) > 0 {
 		var rows [][]pdf.Cell
@@ -422,7 +417,7 @@ func (b *builder) threatModel() {
 			}
 			rows = append(rows, []pdf.Cell{{Text: a.ID, Bold: true}, {Text: a.Name}, {Text: orDash(a.Kind)}, {Text: sr}, {Text: strings.Join(a.Objectives, ", ")}})
 		}
-		b.d.Add(pdf.Table{Caption: "Assets", Columns: []pdf.Column{{Header: "ID", Width: 1}, {Header: "Asset", Width: 3}, {Header: "Kind", Width: 1.2}, {Header: "Safety", Width: 0.8}, {Header: "Objectives", Width: 2.4}}, Rows: rows})
+		b.d.Add(b.tab("threat-model", "assets", nil, pdf.Table{Rows: rows}))
 	}
 }
 
@@ -555,9 +550,7 @@ func (b *builder) riskAssessment() {
 		l := labels[t.ID]
 		rows = append(rows, []pdf.Cell{{Text: t.ID, Bold: true}, {Text: t.Title}, {Text: orNotGiven(l[0])}, {Text: orDash(strings.Join(ctl, ", "))}, {Text: orNotGiven(l[1])}, {Text: orDash(t.Status)}})
 	}
-	b.d.Add(pdf.Table{Caption: fmt.Sprintf("Threats (%d) with pre- and post-mitigation risk (exploitability x severity or impact = acceptance class)", len(m.Threats)),
-		Columns: []pdf.Column{{Header: "Threat", Width: 0.9}, {Header: "Title", Width: 3}, {Header: "Pre-mitigation", Width: 1.7}, {Header: "Controls", Width: 1.4}, {Header: "Post-mitigation", Width: 1.7}, {Header: "Status", Width: 1}},
-		Rows:    rows, Zebra: true, Size: 8})
+	b.d.Add(b.tab("threats", "threats", count(len(m.Threats)), pdf.Table{Rows: rows, Zebra: true, Size: 8}))
 	// residual risk acceptance
 	var acc [][]pdf.Cell
 	for _, t := range m.Threats {
@@ -568,7 +561,7 @@ func (b *builder) riskAssessment() {
 		acc = append(acc, []pdf.Cell{{Text: t.ID, Bold: true}, {Text: orDash(a.Decision)}, {Text: orDash(a.Basis)}, {Text: orDash(a.Rationale)}, {Text: orDash(strings.TrimSpace(a.ApprovedBy + " " + a.Date))}})
 	}
 	if len(acc) > 0 {
-		b.d.Add(pdf.Table{Caption: "Residual risk acceptance", Columns: []pdf.Column{{Header: "Threat", Width: 0.9}, {Header: "Decision", Width: 1}, {Header: "Basis", Width: 1.1}, {Header: "Rationale", Width: 4}, {Header: "Approved", Width: 1.6}}, Rows: acc, Size: 8})
+		b.d.Add(b.tab("threats", "acceptance", nil, pdf.Table{Rows: acc, Size: 8}))
 	}
 	b.h(2, "risk-reduction")
 	if len(legendKeys) > 0 {
@@ -656,7 +649,7 @@ func (b *builder) sbomSection() {
 		}
 		sr = append(sr, []pdf.Cell{{Text: s.ID, Bold: true}, {Text: s.Title}, {Text: fmt.Sprintf("%d / %d", s.Satisfied, s.Total), Align: "R"}, {Text: orDash(just), Align: "R"}, {Text: pct, Align: "R"}})
 	}
-	b.d.Add(pdf.Table{Caption: "Minimum elements: components satisfying each element", Columns: []pdf.Column{{Header: "Element", Width: 1}, {Header: "Title", Width: 3}, {Header: "Satisfied", Width: 1.2, Align: "R"}, {Header: "Justified", Width: 1, Align: "R"}, {Header: "Share", Width: 1, Align: "R"}}, Rows: sr})
+	b.d.Add(b.tab("sbom-summary", "elements", nil, pdf.Table{Rows: sr}))
 	// counts by type, licence, support level
 	byType, byLic, byLevel := map[string]int{}, map[string]int{}, map[string]int{}
 	var noID []*sbom.Component
@@ -680,16 +673,15 @@ func (b *builder) sbomSection() {
 			noID = append(noID, c)
 		}
 	}
-	b.d.Add(countTable("Components by type", "Type", byType, 0))
-	b.d.Add(countTable("Components by support level", "Support level", byLevel, 0))
-	b.d.Add(countTable("Components by licence (most frequent first, top 30)", "Licence", byLic, 30))
+	b.d.Add(b.countTable("by_type", byType, 0))
+	b.d.Add(b.countTable("by_level", byLevel, 0))
+	b.d.Add(b.countTable("by_licence", byLic, 30))
 	if len(noID) > 0 {
 		var rows [][]pdf.Cell
 		for _, c := range noID {
 			rows = append(rows, []pdf.Cell{{Text: c.Name}, {Text: orDash(c.Version), Mono: true}, {Text: txt.notCheckedReason}})
 		}
-		b.d.Add(pdf.Table{Caption: fmt.Sprintf("Not checked for vulnerabilities: %d components without PURL or CPE", len(noID)),
-			Columns: []pdf.Column{{Header: "Component", Width: 2}, {Header: "Version", Width: 1.2}, {Header: "Reason", Width: 4}}, Rows: rows})
+		b.d.Add(b.tab("sbom-summary", "not_checked", count(len(noID)), pdf.Table{Rows: rows}))
 	}
 }
 
@@ -712,12 +704,12 @@ func (b *builder) componentsSection() {
 		}
 		rows = append(rows, []pdf.Cell{{Text: c.Name}, {Text: orDash(c.Version), Mono: true}, {Text: orDash(c.Supplier)}, {Text: orDash(id), Mono: true}, {Text: orDash(si.Level)}, {Text: orDash(si.EndOfSupport)}})
 	}
-	b.d.Add(pdf.Table{Caption: fmt.Sprintf("All %d components", len(doc.Components)),
-		Columns: []pdf.Column{{Header: "Name", Width: 1.5}, {Header: "Version", Width: 0.8}, {Header: "Supplier", Width: 1.3}, {Header: "PURL / CPE", Width: 3.6}, {Header: "Support level", Width: 1.2}, {Header: "End of support", Width: 0.9}},
-		Rows:    rows, Zebra: true, Size: 7.5})
+	b.d.Add(b.tab("components", "components", count(len(doc.Components)), pdf.Table{Rows: rows, Zebra: true, Size: 7.5}))
 }
 
-func countTable(caption, head string, m map[string]int, limit int) pdf.Table {
+// countTable is table key of the SBOM summary: one row per value of m,
+// most frequent first, the first limit (0: all) shown and the rest summed.
+func (b *builder) countTable(key string, m map[string]int, limit int) pdf.Table {
 	type kv struct {
 		k string
 		n int
@@ -744,10 +736,10 @@ func countTable(caption, head string, m map[string]int, limit int) pdf.Table {
 		rows = append(rows, []pdf.Cell{{Text: x.k}, {Text: strconv.Itoa(x.n), Align: "R"}})
 	}
 	if rest > 0 {
-		rows = append(rows, []pdf.Cell{{Text: fmt.Sprintf("(%d other licences)", len(l)-limit)}, {Text: strconv.Itoa(rest), Align: "R"}})
+		rows = append(rows, []pdf.Cell{{Text: b.say("sbom-summary", "count_other", count(len(l)-limit))}, {Text: strconv.Itoa(rest), Align: "R"}})
 	}
-	rows = append(rows, []pdf.Cell{{Text: "Total", Bold: true}, {Text: strconv.Itoa(total), Align: "R", Bold: true}})
-	return pdf.Table{Caption: caption, Columns: []pdf.Column{{Header: head, Width: 5}, {Header: "Components", Width: 1, Align: "R"}}, Rows: rows}
+	rows = append(rows, []pdf.Cell{{Text: b.say("sbom-summary", "count_total", nil), Bold: true}, {Text: strconv.Itoa(total), Align: "R", Bold: true}})
+	return b.tab("sbom-summary", key, nil, pdf.Table{Rows: rows})
 }
 
 func (b *builder) supportSection() {
@@ -774,9 +766,7 @@ func (b *builder) supportSection() {
 		}
 		rows = append(rows, []pdf.Cell{{Text: c.Name}, {Text: orDash(c.Version), Mono: true}, lvl, {Text: orDash(si.EndOfSupport)}, {Text: orDash(si.Justification)}})
 	}
-	b.d.Add(pdf.Table{Caption: "Support level and end of support per component",
-		Columns: []pdf.Column{{Header: "Component", Width: 1.6}, {Header: "Version", Width: 1}, {Header: "Support level", Width: 1.4}, {Header: "End of support", Width: 1}, {Header: "Justification", Width: 3.4}},
-		Rows:    rows, Zebra: true, Size: 7.5})
+	b.d.Add(b.tab("support", "support", nil, pdf.Table{Rows: rows, Zebra: true, Size: 7.5}))
 }
 
 func (b *builder) vulnSection() {
@@ -814,9 +804,7 @@ func (b *builder) vulnSection() {
 		}
 		rows = append(rows, []pdf.Cell{{Text: v.ID, Bold: true}, {Text: comp, Mono: true}, {Text: kev}, {Text: orDash(v.Status)}, {Text: orDash(strings.Join(v.DiscoveredBy, ", "))}, {Text: orDash(strings.Join(v.AssessedIn, ", "))}, {Text: orDash(v.Justification)}, {Text: rem}})
 	}
-	b.d.Add(pdf.Table{Caption: "Known vulnerabilities listed in the threat model",
-		Columns: []pdf.Column{{Header: "ID", Width: 1.6}, {Header: "Component", Width: 1.4}, {Header: "KEV", Width: 0.5}, {Header: "Status", Width: 0.9}, {Header: "Found by", Width: 0.8}, {Header: "Assessed in", Width: 0.8}, {Header: "Justification", Width: 1.5}, {Header: "Remediation", Width: 2}},
-		Rows:    rows, Size: 8})
+	b.d.Add(b.tab("vulnerabilities", "vulnerabilities", nil, pdf.Table{Rows: rows, Size: 8}))
 }
 
 func (b *builder) traceSection() {
@@ -867,9 +855,7 @@ func (b *builder) traceSection() {
 		}
 		rows = append(rows, []pdf.Cell{{Text: a.id, Bold: true}, {Text: orDash(strings.Join(a.controls, ", "))}, {Text: orDash(strings.Join(a.reqs, ", "))}, {Text: orDash(strings.Join(a.evidence, ", "))}, {Text: orDash(strings.Join(a.hazards, ", "))}, {Text: orDash(strings.Join(a.sw, ", ")), Mono: true}})
 	}
-	b.d.Add(pdf.Table{Caption: "Threat → controls → requirements → verification → hazards → SBOM components",
-		Columns: []pdf.Column{{Header: "Threat", Width: 0.7}, {Header: "Controls", Width: 1.1}, {Header: "Requirements", Width: 1.3}, {Header: "Verification", Width: 1.1}, {Header: "Hazards", Width: 0.8}, {Header: "SBOM components", Width: 3}},
-		Rows:    rows, Zebra: true, Size: 7.5})
+	b.d.Add(b.tab("traceability", "trace", nil, pdf.Table{Rows: rows, Zebra: true, Size: 7.5}))
 	if len(untraced) > 0 {
 		b.para(fmt.Sprintf("Threats with a control that has no verification evidence (%d): %s.", len(untraced), shortList(untraced, 60)))
 	}
@@ -924,9 +910,7 @@ func (b *builder) controlsSection() {
 		total := len(e.Catalog.Recommendations(c.Code))
 		rows = append(rows, []pdf.Cell{{Text: c.Code + " " + c.Name, Bold: true}, {Text: orDash(shortList(c.Controls, 40))}, {Text: orDash(shortList(ev, 40))}, {Text: fmt.Sprintf("%d / %d", len(c.Recommendations), total), Align: "R"}, {Text: orDash(shortList(c.Uncovered, 20))}, st})
 	}
-	b.d.Add(pdf.Table{Caption: "Appendix 1 coverage: category x controls x evidence",
-		Columns: []pdf.Column{{Header: "Category", Width: 2}, {Header: "Controls", Width: 1.8}, {Header: "Evidence", Width: 1.6}, {Header: "Recs cited", Width: 0.8}, {Header: "Not cited, not explained", Width: 1.2}, {Header: "Status", Width: 1}},
-		Rows:    rows, Size: 8})
+	b.d.Add(b.tab("appendix1", "categories", nil, pdf.Table{Rows: rows, Size: 8}))
 	var rr [][]pdf.Cell
 	for _, cat := range e.Catalog.Categories() {
 		for _, it := range e.Catalog.Recommendations(cat.Code) {
@@ -943,16 +927,12 @@ func (b *builder) controlsSection() {
 			rr = append(rr, []pdf.Cell{{Text: it.ID, Bold: true}, {Text: it.Title}, {Text: orDash(shortList(ctl, 30))}, {Text: orDash(note)}, st})
 		}
 	}
-	b.d.Add(pdf.Table{Caption: "Per-recommendation coverage (Appendix 1)",
-		Columns: []pdf.Column{{Header: "ID", Width: 0.9}, {Header: "Recommendation", Width: 2.2}, {Header: "Controls", Width: 1.5}, {Header: "Note", Width: 2.6}, {Header: "Status", Width: 1}},
-		Rows:    rr, Size: 8})
+	b.d.Add(b.tab("appendix1", "recommendations", nil, pdf.Table{Rows: rr, Size: 8}))
 	var cr [][]pdf.Cell
 	for _, c := range m.Controls {
 		cr = append(cr, []pdf.Cell{{Text: c.ID, Bold: true}, {Text: c.Title}, {Text: strings.Join(c.FDACategories, ", ")}, {Text: orDash(strings.Join(c.ImplementedIn, ", "))}, {Text: orDash(c.Status)}, {Text: orDash(strings.Join(c.VerifiedBy, ", "))}})
 	}
-	b.d.Add(pdf.Table{Caption: fmt.Sprintf("Controls (%d)", len(m.Controls)),
-		Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "Control", Width: 3.4}, {Header: "Categories", Width: 1}, {Header: "Implemented in", Width: 1.3}, {Header: "Status", Width: 0.9}, {Header: "Verified by", Width: 1}},
-		Rows:    cr, Zebra: true, Size: 8})
+	b.d.Add(b.tab("appendix1", "controls", count(len(m.Controls)), pdf.Table{Rows: cr, Zebra: true, Size: 8}))
 }
 
 func (b *builder) viewsSection() {
@@ -1025,21 +1005,21 @@ func (b *builder) view(m *threatmodel.Model, v *threatmodel.View) {
 		for _, s := range v.Scenarios {
 			rows = append(rows, []pdf.Cell{{Text: s.ID, Bold: true}, {Text: s.Description}, {Text: orDash(strings.Join(s.Path, " → "))}, {Text: orDash(s.Reach)}, {Text: orDash(strings.Join(s.Containment, ", "))}})
 		}
-		b.d.Add(pdf.Table{Caption: "Multi-patient harm scenarios of " + v.ID, Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "Scenario", Width: 2.6}, {Header: "Path", Width: 2}, {Header: "Reach", Width: 0.9}, {Header: "Containment", Width: 1.2}}, Rows: rows, Size: 8})
+		b.d.Add(b.tab("architecture", "scenarios", map[string]any{"View": v.ID}, pdf.Table{Rows: rows, Size: 8}))
 	}
 	if len(v.Paths) > 0 {
 		var rows [][]pdf.Cell
 		for _, p := range v.Paths {
 			rows = append(rows, []pdf.Cell{{Text: p.ID, Bold: true}, {Text: orDash(p.Source) + " → " + orDash(p.Target)}, {Text: orDash(strings.Join(p.Steps, " → "))}, {Text: orDash(strings.Join(p.Authenticity, ", "))}, {Text: orDash(strings.Join(p.RollbackProtection, ", "))}, {Text: orDash(p.FailureBehaviour)}})
 		}
-		b.d.Add(pdf.Table{Caption: "Update paths of " + v.ID, Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "From → to", Width: 1.4}, {Header: "Steps", Width: 2.2}, {Header: "Authenticity", Width: 1.1}, {Header: "Rollback", Width: 1}, {Header: "On failure", Width: 1.3}}, Rows: rows, Size: 8})
+		b.d.Add(b.tab("architecture", "update_paths", map[string]any{"View": v.ID}, pdf.Table{Rows: rows, Size: 8}))
 	}
 	if len(v.NotUpdatable) > 0 {
 		var rows [][]pdf.Cell
 		for _, n := range v.NotUpdatable {
 			rows = append(rows, []pdf.Cell{{Text: n.Component, Bold: true}, {Text: n.Reason}})
 		}
-		b.d.Add(pdf.Table{Caption: "Software without an update path", Columns: []pdf.Column{{Header: "Component", Width: 1}, {Header: "Reason", Width: 4}}, Rows: rows})
+		b.d.Add(b.tab("architecture", "not_updatable", nil, pdf.Table{Rows: rows}))
 	}
 }
 
@@ -1141,7 +1121,7 @@ func (b *builder) testingSection() {
 	if p.Testing != nil {
 		items = p.Testing.Items
 	}
-	b.d.Add(itemTable("Test types and penetration test report elements", e.Catalog.Testing(), items))
+	b.d.Add(b.itemTable("testing", e.Catalog.Testing(), items))
 	if p.Testing == nil || len(p.Testing.Tools) == 0 {
 		b.gap("Test tools with versions and configuration (premarket.yaml testing.tools)")
 	} else {
@@ -1149,7 +1129,7 @@ func (b *builder) testingSection() {
 		for _, t := range p.Testing.Tools {
 			rows = append(rows, []pdf.Cell{{Text: t.Name, Bold: true}, {Text: orDash(t.Version), Mono: true}, {Text: orDash(t.Configuration)}, {Text: orDash(strings.Join(t.UsedFor, ", "))}})
 		}
-		b.d.Add(pdf.Table{Caption: "Tools (name, version, configuration)", Columns: []pdf.Column{{Header: "Tool", Width: 2}, {Header: "Version", Width: 1}, {Header: "Configuration", Width: 3.5}, {Header: "Used for", Width: 1}}, Rows: rows})
+		b.d.Add(b.tab("testing", "tools", nil, pdf.Table{Rows: rows}))
 	}
 	if m := e.Model; m != nil && len(m.Evidence) > 0 {
 		var rows [][]pdf.Cell
@@ -1164,11 +1144,14 @@ func (b *builder) testingSection() {
 			}
 			rows = append(rows, []pdf.Cell{{Text: ev.ID, Bold: true}, {Text: orDash(ev.Kind)}, {Text: orDash(ev.Title)}, {Text: orDash(strings.TrimSpace(ev.Document.ID + " " + ev.Document.Version))}, {Text: by}, {Text: orDash(strings.Join(tools, ", "))}, {Text: orDash(ev.Result)}})
 		}
-		b.d.Add(pdf.Table{Caption: "Verification evidence records of the threat model", Columns: []pdf.Column{{Header: "ID", Width: 0.7}, {Header: "Kind", Width: 1.3}, {Header: "Title", Width: 2.3}, {Header: "Document", Width: 1.1}, {Header: "Performed by", Width: 1.3}, {Header: "Tools", Width: 1}, {Header: "Result", Width: 1}}, Rows: rows, Size: 8})
+		b.d.Add(b.tab("testing", "evidence", nil, pdf.Table{Rows: rows, Size: 8}))
 	}
 }
 
-func itemTable(caption string, items []fda.Item, got map[string]project.Item) pdf.Table {
+// itemTable is the table "items" of a template section: one row per
+// catalog item with the status and reference premarket.yaml gives it.
+func (b *builder) itemTable(section string, items []fda.Item, got map[string]project.Item) pdf.Table {
+	notListed := b.say(section, "not_listed", nil)
 	var rows [][]pdf.Cell
 	for _, it := range items {
 		y, ok := got[it.ID]
@@ -1182,16 +1165,16 @@ func itemTable(caption string, items []fda.Item, got map[string]project.Item) pd
 		}
 		if !ok {
 			st = project.StatusMissing
-			ref = "Not provided: not listed in premarket.yaml"
+			ref = notListed
 		}
 		rows = append(rows, []pdf.Cell{{Text: it.ID, Bold: true}, {Text: it.Title}, statusCell(st), {Text: orDash(ref)}})
 	}
-	return pdf.Table{Caption: caption, Columns: []pdf.Column{{Header: "ID", Width: 0.8}, {Header: "Item", Width: 2.6}, {Header: "Status", Width: 1.2}, {Header: "Reference / reason", Width: 4}}, Rows: rows, Size: 8.5}
+	return b.tab(section, "items", map[string]any{"Title": b.title(section)}, pdf.Table{Rows: rows, Size: 8.5})
 }
 
 func (b *builder) itemsSection(id string, items []fda.Item, got map[string]project.Item) {
 	b.h(1, id)
-	b.d.Add(itemTable(b.title(id), items, got))
+	b.d.Add(b.itemTable(id, items, got))
 }
 
 func (b *builder) findingsSection() {
@@ -1230,9 +1213,7 @@ func (b *builder) findingsSection() {
 		}
 		rows = append(rows, []pdf.Cell{sev, {Text: f.RuleID, Mono: true}, {Text: orDash(f.Catalog)}, {Text: orDash(f.Subject)}, {Text: f.Message}, {Text: orDash(loc), Mono: true}})
 	}
-	b.d.Add(pdf.Table{Caption: fmt.Sprintf("Open findings: %d errors and warnings", len(open)),
-		Columns: []pdf.Column{{Header: "Severity", Width: 0.9}, {Header: "Rule", Width: 1.5}, {Header: "Catalog", Width: 0.8}, {Header: "Subject", Width: 1}, {Header: "Message", Width: 3.4}, {Header: "Location", Width: 1.5}},
-		Rows:    rows, Size: 7.5})
+	b.d.Add(b.tab("open-findings", "findings", count(len(open)), pdf.Table{Rows: rows, Size: 7.5}))
 	if len(open) > len(shown) {
 		b.para(fmt.Sprintf("%d more findings are listed in check-results/ in the MISC FILES zip.", len(open)-len(shown)))
 	}
@@ -1254,7 +1235,7 @@ func (b *builder) docControl() {
 	for _, in := range e.Inputs {
 		rows = append(rows, []pdf.Cell{{Text: in.Role}, {Text: in.Path, Mono: true}, {Text: strconv.FormatInt(in.Size, 10), Align: "R"}, {Text: in.SHA256, Mono: true}})
 	}
-	b.d.Add(pdf.Table{Caption: "Inputs (SHA-256)", Columns: []pdf.Column{{Header: "Role", Width: 1}, {Header: "Path", Width: 2.2}, {Header: "Bytes", Width: 0.8, Align: "R"}, {Header: "SHA-256", Width: 3.6}}, Rows: rows, Size: 7.5})
+	b.d.Add(b.tab("document-control", "inputs", nil, pdf.Table{Rows: rows, Size: 7.5}))
 	b.para(txt.docControlFiles)
 }
 

@@ -8,19 +8,18 @@ import "github.com/premarket/premarket/templates"
 // files beside the PDF, what premarket does not assess). They paraphrase
 // the guidance in the project's own words and cite sections, not pages.
 type texts struct {
-	answers, rationale, subjectYes, subjectNo, statuteTable string
-	checklistIntro, coverFiles                              string
-	notCheckedReason, noVulnData                            string
-	docControlIntro, docControlFiles                        string
+	answers, rationale, subjectYes, subjectNo string
+	checklistIntro, coverFiles                string
+	notCheckedReason, noVulnData              string
+	docControlIntro, docControlFiles          string
 }
 
 // txt is never modified.
 var txt = texts{
-	answers:      "Answers",
-	rationale:    "Rationale:",
-	subjectYes:   "Section 524B(a) applies to this %s submission: the documentation below is submitted to show that the device meets 524B(b).",
-	subjectNo:    "premarket does not recognise the submission type %q as one listed in 524B(a); the documentation below is provided as the guidance recommends.",
-	statuteTable: "Statutory requirements of section 524B(b) and where they are answered",
+	answers:    "Answers",
+	rationale:  "Rationale:",
+	subjectYes: "Section 524B(a) applies to this %s submission: the documentation below is submitted to show that the device meets 524B(b).",
+	subjectNo:  "premarket does not recognise the submission type %q as one listed in 524B(a); the documentation below is provided as the guidance recommends.",
 	checklistIntro: "Status comes from what premarket generated and checked where it can (threat model, risk assessment, SBOM, support data, controls, views, testing, labeling, plan: \"derived\"), " +
 		"otherwise from the documents section of premarket.yaml (\"declared\"). Page numbers link to the section that answers the element.",
 	coverFiles: "Machine-readable files (CycloneDX SBOM, check results, traceability matrix, threat model) travel beside this PDF in the MISC FILES folder of the eCopy; none is embedded in it.",

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"text/template"
 )
@@ -43,6 +44,28 @@ type DocumentTexts struct {
 	FooterFormat string            `json:"footer_format"` // fmt format with two %d: page, pages
 	CoverNotice  string            `json:"cover_notice"`
 	CoverFields  map[string]string `json:"cover_fields"` // field key -> label
+	// Texts are document-wide sentences and labels (the "Answers" lead
+	// of every section, the split-part notes), by key.
+	Texts map[string]string `json:"texts,omitempty"`
+	// Tables are document-wide tables (the list of parts of a split pack).
+	Tables map[string]Table `json:"tables,omitempty"`
+}
+
+// Table is the fixed layout of one table: its caption (a template, e.g.
+// "Controls ({{.Count}})") and its columns. Rows are data and come from
+// the pack.
+type Table struct {
+	Caption string   `json:"caption"`
+	Columns []Column `json:"columns"`
+}
+
+// Column is one table column: header text and relative width (a weight
+// against the other columns' widths, not a length).
+type Column struct {
+	Header string  `json:"header"`
+	Width  float64 `json:"width"`
+	Align  string  `json:"align,omitempty"` // "L" (default), "C" or "R"
+	Mono   bool    `json:"mono,omitempty"`  // monospace header and cells
 }
 
 // StatusText is the label and meaning of an evidence status; IDs match
@@ -60,7 +83,8 @@ type Section struct {
 	Guidance    []string          `json:"guidance,omitempty"` // guidance sections answered, e.g. "§V.A.4(b)"
 	Catalog     []string          `json:"catalog,omitempty"`  // catalog IDs covered, e.g. "DOC-06"
 	Intro       string            `json:"intro"`
-	Texts       map[string]string `json:"texts,omitempty"` // fixed sentences and column headers by key
+	Texts       map[string]string `json:"texts,omitempty"`  // fixed sentences and labels by key
+	Tables      map[string]Table  `json:"tables,omitempty"` // table layouts by key
 	Subsections []Section         `json:"subsections,omitempty"`
 }
 
@@ -70,6 +94,34 @@ func (s *Section) Text(key string) (string, error) {
 	t, ok := s.Texts[key]
 	if !ok {
 		return "", fmt.Errorf("templates: section %q has no text %q", s.ID, key)
+	}
+	return t, nil
+}
+
+// Table returns a table layout of the section, or an error naming the
+// section and key.
+func (s *Section) Table(key string) (Table, error) {
+	t, ok := s.Tables[key]
+	if !ok {
+		return Table{}, fmt.Errorf("templates: section %q has no table %q", s.ID, key)
+	}
+	return t, nil
+}
+
+// Text returns a document-wide text, or an error naming the key.
+func (d *DocumentTexts) Text(key string) (string, error) {
+	t, ok := d.Texts[key]
+	if !ok {
+		return "", fmt.Errorf("templates: document has no text %q", key)
+	}
+	return t, nil
+}
+
+// Table returns a document-wide table layout, or an error naming the key.
+func (d *DocumentTexts) Table(key string) (Table, error) {
+	t, ok := d.Tables[key]
+	if !ok {
+		return Table{}, fmt.Errorf("templates: document has no table %q", key)
 	}
 	return t, nil
 }
@@ -126,6 +178,9 @@ func (p *PackLayout) check() error {
 					bad("section %s: %v", where, err)
 				}
 			}
+			for _, err := range checkTables(s.Tables) {
+				bad("section %s: %v", where, err)
+			}
 			walk(s.Subsections, where)
 		}
 	}
@@ -145,6 +200,14 @@ func (p *PackLayout) check() error {
 	if got := fmt.Sprintf(p.Document.FooterFormat, 1, 2); strings.Contains(got, "%!") || !strings.Contains(got, "1") || !strings.Contains(got, "2") {
 		bad("footer_format %q must hold two %%d verbs", p.Document.FooterFormat)
 	}
+	for _, t := range mapValues(p.Document.Texts) {
+		if _, err := template.New("document").Option("missingkey=error").Parse(t); err != nil {
+			bad("document texts: %v", err)
+		}
+	}
+	for _, err := range checkTables(p.Document.Tables) {
+		bad("document: %v", err)
+	}
 	seen := map[string]bool{}
 	for _, s := range p.Statuses {
 		if s.ID == "" || s.Label == "" || seen[s.ID] {
@@ -158,6 +221,39 @@ func (p *PackLayout) check() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkTables checks table layouts: a caption that parses as a template,
+// at least one column, every column with a header, a positive width and
+// a known alignment.
+func checkTables(ts map[string]Table) []error {
+	keys := make([]string, 0, len(ts))
+	for k := range ts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var errs []error
+	for _, k := range keys {
+		t := ts[k]
+		if _, err := template.New(k).Option("missingkey=error").Parse(t.Caption); err != nil {
+			errs = append(errs, fmt.Errorf("table %q caption: %v", k, err))
+		}
+		if len(t.Columns) == 0 {
+			errs = append(errs, fmt.Errorf("table %q has no columns", k))
+		}
+		for i, c := range t.Columns {
+			if strings.TrimSpace(c.Header) == "" {
+				errs = append(errs, fmt.Errorf("table %q column %d has no header", k, i+1))
+			}
+			if !(c.Width > 0) {
+				errs = append(errs, fmt.Errorf("table %q column %d (%q) has width %g, want > 0", k, i+1, c.Header, c.Width))
+			}
+			if c.Align != "" && c.Align != "L" && c.Align != "C" && c.Align != "R" {
+				errs = append(errs, fmt.Errorf("table %q column %d (%q) has align %q, want L, C or R", k, i+1, c.Header, c.Align))
+			}
+		}
+	}
+	return errs
 }
 
 func mapValues(m map[string]string) []string {

@@ -166,7 +166,7 @@ func (b *builder) h(level int, id string) {
 		if len(s.Catalog) > 0 {
 			cite += " (" + strings.Join(s.Catalog, ", ") + ")"
 		}
-		spans = append(spans, pdf.Span{Text: txt.answers + " ", Bold: true}, pdf.Span{Text: cite, Italic: true}, pdf.Span{Text: ". "})
+		spans = append(spans, pdf.Span{Text: b.doc("answers", nil) + " ", Bold: true}, pdf.Span{Text: cite, Italic: true}, pdf.Span{Text: ". "})
 	}
 	if intro := b.expand(s.Intro); intro != "" {
 		spans = append(spans, pdf.Span{Text: intro})
@@ -225,33 +225,28 @@ func orDash(s string) string {
 
 func (b *builder) cover() {
 	e, p := b.e, b.e.Project
-	label := func(key, def string) string {
-		if l, ok := b.t.Document.CoverFields[key]; ok && l != "" {
-			return l
-		}
-		return def
-	}
+	label := b.coverLabel
 	fields := []pdf.KV{
-		{Key: label("device", "Device"), Value: p.Device.Name},
-		{Key: "Model", Value: orDash(p.Device.Model)},
-		{Key: label("version", "Software version"), Value: orDash(p.Device.SoftwareVersion)},
-		{Key: label("submission", "Submission"), Value: orDash(p.Submission.Type)},
+		{Key: label("device"), Value: p.Device.Name},
+		{Key: label("model"), Value: orDash(p.Device.Model)},
+		{Key: label("version"), Value: orDash(p.Device.SoftwareVersion)},
+		{Key: label("submission"), Value: orDash(p.Submission.Type)},
 	}
 	if p.Submission.ProductCode != "" {
-		fields = append(fields, pdf.KV{Key: "Product code", Value: p.Submission.ProductCode})
+		fields = append(fields, pdf.KV{Key: label("product_code"), Value: p.Submission.ProductCode})
 	}
 	if p.Submission.RegulationNumber != "" {
-		fields = append(fields, pdf.KV{Key: "Regulation number", Value: p.Submission.RegulationNumber})
+		fields = append(fields, pdf.KV{Key: label("regulation_number"), Value: p.Submission.RegulationNumber})
 	}
 	fields = append(fields,
-		pdf.KV{Key: label("manufacturer", "Manufacturer"), Value: p.Manufacturer.Name, URL: p.Manufacturer.URL},
-		pdf.KV{Key: label("generated", "Date"), Value: e.Options.Time.UTC().Format("2006-01-02")},
-		pdf.KV{Key: label("tool", "Generated with"), Value: "premarket " + e.Options.ToolVersion},
-		pdf.KV{Key: "FDA catalog", Value: e.Catalog.Edition + ": " + e.Catalog.Title + " (" + e.Catalog.Issued + ")"},
-		pdf.KV{Key: "Inputs", Value: fmt.Sprintf("%d files; SHA-256 of each in %s", len(e.Inputs), b.title("document-control"))},
-		pdf.KV{Key: "Input digest (SHA-256)", Value: e.InputsDigest()},
+		pdf.KV{Key: label("manufacturer"), Value: p.Manufacturer.Name, URL: p.Manufacturer.URL},
+		pdf.KV{Key: label("generated"), Value: e.Options.Time.UTC().Format("2006-01-02")},
+		pdf.KV{Key: label("tool"), Value: "premarket " + e.Options.ToolVersion},
+		pdf.KV{Key: label("catalog"), Value: e.Catalog.Edition + ": " + e.Catalog.Title + " (" + e.Catalog.Issued + ")"},
+		pdf.KV{Key: label("inputs"), Value: b.doc("cover_inputs", map[string]any{"Count": len(e.Inputs), "Section": b.title("document-control")})},
+		pdf.KV{Key: label("digest"), Value: e.InputsDigest()},
 	)
-	notice := b.expand(b.t.Document.CoverNotice) + " " + txt.coverFiles
+	notice := b.expand(b.t.Document.CoverNotice) + " " + b.doc("cover_files", nil)
 	b.d.Add(pdf.Cover{Title: p.Submission.DocumentName, Subtitle: b.expand(b.t.Document.Subtitle), Fields: fields, Notice: notice})
 }
 
@@ -261,20 +256,20 @@ func (b *builder) statute() {
 	if p.Submission.CyberDevice {
 		b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: b.text("statement-524b", "is_cyber_device")}}})
 		if p.Submission.CyberDeviceRationale != "" {
-			b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.rationale + " ", Bold: true}, {Text: p.Submission.CyberDeviceRationale}}})
+			b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: b.say("statement-524b", "rationale_label", nil) + " ", Bold: true}, {Text: p.Submission.CyberDeviceRationale}}})
 		} else {
-			b.gap("Rationale for the cyber device determination (submission.cyberDeviceRationale)")
+			b.gap(b.say("statement-524b", "missing_rationale", nil))
 		}
 		if p.Submission.Subject524B() {
-			b.para(fmt.Sprintf(txt.subjectYes, orDash(p.Submission.Type)))
+			b.para(b.say("statement-524b", "subject_yes", map[string]any{"Type": orDash(p.Submission.Type)}))
 		} else {
-			b.para(fmt.Sprintf(txt.subjectNo, orDash(p.Submission.Type)))
+			b.para(b.say("statement-524b", "subject_no", map[string]any{"Type": orDash(p.Submission.Type)}))
 		}
 	} else {
 		if p.Submission.CyberDeviceRationale != "" {
 			b.para(b.text("statement-524b", "not_cyber_device"))
 		} else {
-			b.gap("Justification for the determination that the device is not a cyber device (submission.cyberDeviceRationale)")
+			b.gap(b.say("statement-524b", "missing_justification", nil))
 		}
 	}
 	docs := map[string]DocStatus{}
@@ -352,7 +347,7 @@ func worse(a, b string) string {
 func (b *builder) checklist() {
 	e := b.e
 	b.h(1, "doc-checklist")
-	b.para(txt.checklistIntro)
+	b.para(b.say("doc-checklist", "status_note", nil))
 	var rows [][]pdf.Cell
 	counts := map[string]int{}
 	for _, ds := range e.DocStatuses() {
@@ -370,7 +365,7 @@ func (b *builder) checklist() {
 		}
 		rows = append(rows, []pdf.Cell{{Text: ds.Item.ID, Bold: true}, {Text: ds.Item.Title}, {Text: ds.Item.Section}, statusCell(ds.Status), {Text: orDash(where)}, {Text: ds.Source}, page})
 	}
-	b.para(fmt.Sprintf("Summary: %d provided, %d partial, %d missing, %d not applicable.", counts[project.StatusProvided], counts[project.StatusPartial], counts[project.StatusMissing], counts[project.StatusNotApplicable]))
+	b.para(b.say("doc-checklist", "summary", map[string]any{"Provided": counts[project.StatusProvided], "Partial": counts[project.StatusPartial], "Missing": counts[project.StatusMissing], "NotApplicable": counts[project.StatusNotApplicable]}))
 	b.d.Add(b.tab("doc-checklist", "elements", nil, pdf.Table{Rows: rows, Size: 8.5}))
 	if len(e.Gaps) > 0 {
 		var gr [][]pdf.Cell
@@ -388,17 +383,18 @@ func (b *builder) threatModel() {
 		b.gap("Threat model: " + e.ModelError)
 		return
 	}
+	l := func(key string) string { return b.say("threat-model", key, nil) }
 	kv := []pdf.KV{
-		{Key: "Model", Value: orDash(m.Meta.Title) + " (" + orDash(m.Meta.ID) + ")"},
-		{Key: "Revision, date, status", Value: orDash(m.Meta.Revision) + ", " + orDash(m.Meta.Date) + ", " + orDash(m.Meta.Status)},
-		{Key: "File", Value: e.ModelPath},
-		{Key: "Methodology", Value: orDash(strings.Join(m.Meta.Methodology, ", "))},
-		{Key: "Rationale", Value: orDash(m.Meta.MethodologyRationale)},
-		{Key: "Intended use", Value: orDash(m.Device.IntendedUse)},
-		{Key: "Use environments", Value: orDash(strings.Join(m.Device.UseEnvironments, ", "))},
-		{Key: "Contents", Value: fmt.Sprintf("%d components, %d data flows, %d trust boundaries, %d assets, %d threats, %d controls, %d evidence records, %d views",
-			len(m.Components), len(m.Dataflows), len(m.TrustBoundaries), len(m.Assets), len(m.Threats), len(m.Controls), len(m.Evidence), len(m.Views))},
-		{Key: "Check result", Value: countText(e.TMFindings) + " under profile " + string(e.Options.Profile.ThreatModel)},
+		{Key: l("kv_model"), Value: orDash(m.Meta.Title) + " (" + orDash(m.Meta.ID) + ")"},
+		{Key: l("kv_revision"), Value: orDash(m.Meta.Revision) + ", " + orDash(m.Meta.Date) + ", " + orDash(m.Meta.Status)},
+		{Key: l("kv_file"), Value: e.ModelPath},
+		{Key: l("kv_methodology"), Value: orDash(strings.Join(m.Meta.Methodology, ", "))},
+		{Key: l("kv_rationale"), Value: orDash(m.Meta.MethodologyRationale)},
+		{Key: l("kv_intended_use"), Value: orDash(m.Device.IntendedUse)},
+		{Key: l("kv_use_environments"), Value: orDash(strings.Join(m.Device.UseEnvironments, ", "))},
+		{Key: l("kv_contents"), Value: b.say("threat-model", "contents", map[string]any{"Components": len(m.Components), "Dataflows": len(m.Dataflows),
+			"Boundaries": len(m.TrustBoundaries), "Assets": len(m.Assets), "Threats": len(m.Threats), "Controls": len(m.Controls), "Evidence": len(m.Evidence), "Views": len(m.Views)})},
+		{Key: l("kv_check"), Value: b.checkResult(e.TMFindings, string(e.Options.Profile.ThreatModel))},
 	}
 	b.d.Add(pdf.KeyValues{Pairs: kv})
 	if len(m.Assumptions) > 0 {
@@ -446,37 +442,38 @@ func (b *builder) riskAssessment() {
 	e, m := b.e, b.e.Model
 	if m == nil {
 		b.h(2, "risk-method")
-		b.gap("Cybersecurity risk assessment: " + e.ModelError)
+		b.gap(b.say("risk-method", "gap_no_model", map[string]any{"Error": e.ModelError}))
 		return
 	}
 	rm := m.RiskMethod
 	b.h(2, "risk-method")
+	l := func(key string) string { return b.say("risk-method", key, nil) }
 	kv := []pdf.KV{
-		{Key: "Procedure", Value: orDash(rm.Procedure)},
-		{Key: "Exploitability levels", Value: orDash(strings.Join(rm.Exploitability.Levels, ", "))},
-		{Key: "Pre-market policy", Value: orDash(rm.Exploitability.PremarketPolicy)},
-		{Key: "Rubric", Value: orDash(rm.Exploitability.Rubric)},
+		{Key: l("kv_procedure"), Value: orDash(rm.Procedure)},
+		{Key: l("kv_exploitability"), Value: orDash(strings.Join(rm.Exploitability.Levels, ", "))},
+		{Key: l("kv_premarket_policy"), Value: orDash(rm.Exploitability.PremarketPolicy)},
+		{Key: l("kv_rubric"), Value: orDash(rm.Exploitability.Rubric)},
 	}
 	if d := rm.Exploitability.Derivation; d != nil {
 		var bands []string
 		for _, bd := range d.Bands {
 			if bd.Below != nil {
-				bands = append(bands, fmt.Sprintf("%s below %g", bd.Level, *bd.Below))
+				bands = append(bands, b.say("risk-method", "band_below", map[string]any{"Level": bd.Level, "Below": *bd.Below}))
 			} else {
-				bands = append(bands, bd.Level+" otherwise")
+				bands = append(bands, b.say("risk-method", "band_otherwise", map[string]any{"Level": bd.Level}))
 			}
 		}
-		kv = append(kv, pdf.KV{Key: "Derivation", Value: d.Method + ": " + strings.Join(bands, "; ")})
+		kv = append(kv, pdf.KV{Key: l("kv_derivation"), Value: d.Method + ": " + strings.Join(bands, "; ")})
 	}
 	if rm.SecurityImpact != nil {
-		kv = append(kv, pdf.KV{Key: "Security impact levels", Value: strings.Join(rm.SecurityImpact.Levels, ", ")})
+		kv = append(kv, pdf.KV{Key: l("kv_security_impact"), Value: strings.Join(rm.SecurityImpact.Levels, ", ")})
 	}
 	var sev []string
 	for _, l := range rm.SafetySeverity.Levels {
 		sev = append(sev, l.ID+" ("+l.Definition+")")
 	}
-	kv = append(kv, pdf.KV{Key: "Safety severity levels", Value: orDash(strings.Join(sev, "; "))},
-		pdf.KV{Key: "Transfer to safety risk", Value: orDash(rm.TransferToSafety)})
+	kv = append(kv, pdf.KV{Key: l("kv_safety_severity"), Value: orDash(strings.Join(sev, "; "))},
+		pdf.KV{Key: l("kv_transfer"), Value: orDash(rm.TransferToSafety)})
 	b.d.Add(pdf.KeyValues{Pairs: kv})
 
 	legendKeys := make([]string, 0, len(rm.Acceptance.Legend))
@@ -490,13 +487,13 @@ func (b *builder) riskAssessment() {
 	}
 	b.h(2, "acceptance-matrices")
 	if len(leg) > 0 {
-		b.para("Legend: " + strings.Join(leg, "; ") + ".")
+		b.para(b.say("acceptance-matrices", "legend", map[string]any{"Legend": strings.Join(leg, "; ")}))
 	}
 	grid := func(caption, axis string, rows []string, matrix map[string][]string) {
 		if len(matrix) == 0 {
 			return
 		}
-		g := pdf.Grid{Caption: caption, RowAxis: axis, ColAxis: "Exploitability", ColLabels: rm.Exploitability.Levels}
+		g := pdf.Grid{Caption: caption, RowAxis: axis, ColAxis: b.say("acceptance-matrices", "axis_exploitability", nil), ColLabels: rm.Exploitability.Levels}
 		for _, r := range rows {
 			cells, ok := matrix[r]
 			if !ok {
@@ -515,9 +512,10 @@ func (b *builder) riskAssessment() {
 	for _, l := range rm.SafetySeverity.Levels {
 		sevRows = append(sevRows, l.ID)
 	}
-	grid("Acceptance matrix: safety severity x exploitability", "Severity", sevRows, rm.Acceptance.Safety)
+	am := func(key string) string { return b.say("acceptance-matrices", key, nil) }
+	grid(am("safety_caption"), am("axis_severity"), sevRows, rm.Acceptance.Safety)
 	if rm.SecurityImpact != nil {
-		grid("Acceptance matrix: security impact x exploitability", "Impact", rm.SecurityImpact.Levels, rm.Acceptance.Security)
+		grid(am("security_caption"), am("axis_impact"), rm.SecurityImpact.Levels, rm.Acceptance.Security)
 	}
 
 	b.h(2, "threats")
@@ -532,6 +530,7 @@ func (b *builder) riskAssessment() {
 		}
 	}
 	var rows [][]pdf.Cell
+	notApplicable := b.parsed("threats", "not_applicable")
 	labels := map[string][2]string{}
 	for _, r := range mx.Rows {
 		if _, ok := labels[r.Threat]; !ok {
@@ -540,7 +539,7 @@ func (b *builder) riskAssessment() {
 	}
 	for _, t := range m.Threats {
 		if t.Status == "not-applicable" {
-			rows = append(rows, []pdf.Cell{{Text: t.ID, Bold: true}, {Text: t.Title}, {Text: "not applicable: " + t.NotApplicable}, {Text: "-"}, {Text: "-"}, {Text: orDash(t.Status)}})
+			rows = append(rows, []pdf.Cell{{Text: t.ID, Bold: true}, {Text: t.Title}, {Text: b.fill(notApplicable, map[string]any{"Reason": t.NotApplicable})}, {Text: "-"}, {Text: "-"}, {Text: orDash(t.Status)}})
 			continue
 		}
 		var ctl []string
@@ -564,8 +563,9 @@ func (b *builder) riskAssessment() {
 		b.d.Add(b.tab("threats", "acceptance", nil, pdf.Table{Rows: acc, Size: 8}))
 	}
 	b.h(2, "risk-reduction")
+	rr := func(key string) string { return b.say("risk-reduction", key, nil) }
 	if len(legendKeys) > 0 {
-		ch := pdf.BarChart{Caption: "Risk reduction: threats per acceptance class, before and after mitigation", BeforeLabel: "Pre-mitigation", AfterLabel: "Post-mitigation"}
+		ch := pdf.BarChart{Caption: rr("class_chart"), BeforeLabel: rr("before"), AfterLabel: rr("after")}
 		for _, k := range legendKeys {
 			ch.Bars = append(ch.Bars, pdf.Bar{Label: k + " (" + rm.Acceptance.Legend[k] + ")", Before: pre[k], After: post[k]})
 			ch.Max = max(ch.Max, pre[k], post[k])
@@ -582,8 +582,9 @@ func (b *builder) riskAssessment() {
 		for i, l := range rm.Exploitability.Levels {
 			rank[l] = float64(i + 1)
 		}
-		ch := pdf.BarChart{Caption: fmt.Sprintf("Exploitability per threat before and after mitigation (1 = %s ... %d = %s)", rm.Exploitability.Levels[0], len(rm.Exploitability.Levels), rm.Exploitability.Levels[len(rm.Exploitability.Levels)-1]),
-			BeforeLabel: "Pre-mitigation", AfterLabel: "Post-mitigation", Max: float64(len(rm.Exploitability.Levels))}
+		lv := rm.Exploitability.Levels
+		ch := pdf.BarChart{Caption: b.say("risk-reduction", "threat_chart", map[string]any{"First": lv[0], "N": len(lv), "Last": lv[len(lv)-1]}),
+			BeforeLabel: rr("before"), AfterLabel: rr("after"), Max: float64(len(lv))}
 		for _, t := range m.Threats {
 			if t.Pre() == nil || t.Post() == nil {
 				continue
@@ -599,13 +600,19 @@ func (b *builder) riskAssessment() {
 		trans = append(trans, fmt.Sprintf("%s → %s: %d", orDash(tr.Pre), orDash(tr.Post), tr.Count))
 	}
 	if len(trans) > 0 {
-		b.para("Change of acceptance class from before to after mitigation (number of threats): " + strings.Join(trans, "; ") + ".")
+		b.para(b.say("risk-reduction", "class_changes", map[string]any{"Changes": strings.Join(trans, "; ")}))
 	}
 }
 
-func countText(fs []finding.Finding) string {
+// countText counts findings by severity ("2 errors, 0 warnings, 5 info").
+func (b *builder) countText(fs []finding.Finding) string {
 	c := finding.Count(fs)
-	return fmt.Sprintf("%d errors, %d warnings, %d info", c[finding.Error], c[finding.Warning], c[finding.Info])
+	return b.doc("counts", map[string]any{"Errors": c[finding.Error], "Warnings": c[finding.Warning], "Info": c[finding.Info]})
+}
+
+// checkResult is the result of a check: its counts and profile.
+func (b *builder) checkResult(fs []finding.Finding, profile string) string {
+	return b.doc("check_result", map[string]any{"Counts": b.countText(fs), "Profile": profile})
 }
 
 func licenseText(c *sbom.Component) string {
@@ -625,16 +632,17 @@ func (b *builder) sbomSection() {
 	e, doc := b.e, b.e.SBOM
 	b.h(1, "sbom-summary")
 	if doc == nil {
-		b.gap("Software bill of materials: " + e.SBOMError)
+		b.gap(b.say("sbom-summary", "gap_no_sbom", map[string]any{"Error": e.SBOMError}))
 		return
 	}
+	l := func(key string) string { return b.say("sbom-summary", key, nil) }
 	b.d.Add(pdf.KeyValues{Pairs: []pdf.KV{
-		{Key: "Format", Value: "CycloneDX " + e.SBOMSpec + " JSON (" + sbomFileName(e.Project) + " in MISC FILES)"},
-		{Key: "Serial number", Value: orDash(doc.SerialNumber)},
-		{Key: "Timestamp", Value: orDash(displayTime(doc.Timestamp))},
-		{Key: "Authors", Value: orDash(strings.Join(doc.Authors, ", "))},
-		{Key: "Components", Value: strconv.Itoa(len(doc.Components))},
-		{Key: "Check result", Value: countText(e.SBOMFindings) + " under profile " + string(e.Options.Profile.SBOM)},
+		{Key: l("kv_format"), Value: b.say("sbom-summary", "format", map[string]any{"Spec": e.SBOMSpec, "File": sbomFileName(e.Project)})},
+		{Key: l("kv_serial"), Value: orDash(doc.SerialNumber)},
+		{Key: l("kv_timestamp"), Value: orDash(displayTime(doc.Timestamp))},
+		{Key: l("kv_authors"), Value: orDash(strings.Join(doc.Authors, ", "))},
+		{Key: l("kv_components"), Value: strconv.Itoa(len(doc.Components))},
+		{Key: l("kv_check"), Value: b.checkResult(e.SBOMFindings, string(e.Options.Profile.SBOM))},
 	}})
 	// element scores
 	var sr [][]pdf.Cell
@@ -677,9 +685,10 @@ func (b *builder) sbomSection() {
 	b.d.Add(b.countTable("by_level", byLevel, 0))
 	b.d.Add(b.countTable("by_licence", byLic, 30))
 	if len(noID) > 0 {
+		reason := b.say("sbom-summary", "not_checked_reason", nil)
 		var rows [][]pdf.Cell
 		for _, c := range noID {
-			rows = append(rows, []pdf.Cell{{Text: c.Name}, {Text: orDash(c.Version), Mono: true}, {Text: txt.notCheckedReason}})
+			rows = append(rows, []pdf.Cell{{Text: c.Name}, {Text: orDash(c.Version), Mono: true}, {Text: reason}})
 		}
 		b.d.Add(b.tab("sbom-summary", "not_checked", count(len(noID)), pdf.Table{Rows: rows}))
 	}
@@ -746,16 +755,15 @@ func (b *builder) supportSection() {
 	e, doc := b.e, b.e.SBOM
 	b.h(1, "support")
 	if doc == nil {
-		b.gap("Component support data: no SBOM")
+		b.gap(b.say("support", "gap_no_sbom", nil))
 		return
 	}
 	if e.Project.SBOM.Components == "" || !exists(e.Project.SBOM.Components) {
-		b.gap("Support data file (components.yaml): not provided; support data shown below comes from the build inputs only")
+		b.gap(b.say("support", "gap_no_file", nil))
 	}
 	if e.Apply != nil {
-		b.para(fmt.Sprintf("Support data from %s was applied to %s; %s no support data; %s no component.",
-			e.rel(e.Project.SBOM.Components), plural(len(e.Apply.Applied), "component", "components"),
-			plural(len(e.Apply.Uncovered), "component has", "components have"), plural(len(e.Apply.Unused), "entry matches", "entries match")))
+		b.para(b.say("support", "applied", map[string]any{"File": e.rel(e.Project.SBOM.Components),
+			"Applied": len(e.Apply.Applied), "Uncovered": len(e.Apply.Uncovered), "Unused": len(e.Apply.Unused)}))
 	}
 	rows := make([][]pdf.Cell, 0, len(doc.Components))
 	for _, c := range doc.Components {
@@ -772,20 +780,13 @@ func (b *builder) supportSection() {
 func (b *builder) vulnSection() {
 	e, m := b.e, b.e.Model
 	b.h(1, "vulnerabilities")
-	b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: txt.noVulnData, Bold: true}}})
+	b.d.Add(pdf.Paragraph{Spans: []pdf.Span{{Text: b.say("vulnerabilities", "no_data", nil), Bold: true}}})
 	if y, ok := e.Project.Documents["DOC-08"]; ok {
-		s := "Status of DOC-08 declared in premarket.yaml: " + y.Status
-		if y.Reference != "" {
-			s += " (" + y.Reference + ")"
-		}
-		s += "."
-		if y.Reason != "" {
-			s += " " + strings.TrimSuffix(y.Reason, ".") + "."
-		}
-		b.para(s)
+		b.para(b.say("vulnerabilities", "declared", map[string]any{"Status": y.Status, "Reference": y.Reference,
+			"HasReason": y.Reason != "", "Reason": strings.TrimSuffix(y.Reason, ".")}))
 	}
 	if m == nil || len(m.Vulnerabilities) == 0 {
-		b.para("The threat model lists no known vulnerabilities.")
+		b.para(b.say("vulnerabilities", "none", nil))
 		return
 	}
 	var rows [][]pdf.Cell
@@ -857,9 +858,9 @@ func (b *builder) traceSection() {
 	}
 	b.d.Add(b.tab("traceability", "trace", nil, pdf.Table{Rows: rows, Zebra: true, Size: 7.5}))
 	if len(untraced) > 0 {
-		b.para(fmt.Sprintf("Threats with a control that has no verification evidence (%d): %s.", len(untraced), shortList(untraced, 60)))
+		b.para(b.say("traceability", "unverified", map[string]any{"Count": len(untraced), "Threats": shortList(untraced, 60)}))
 	}
-	b.para("The full matrix (one row per threat and control, with control status and Appendix 1 categories) is check-results/trace.json in the MISC FILES zip.")
+	b.para(b.say("traceability", "full_matrix", nil))
 }
 
 func shortList(l []string, n int) string {
@@ -954,10 +955,10 @@ func (b *builder) viewsSection() {
 			b.view(m, v)
 		}
 		if !found {
-			b.gap(it.Title + ": the threat model has no view of type " + it.ViewType + " and does not explain why it does not apply")
+			b.gap(b.say("architecture", "no_view", map[string]any{"Title": it.Title, "Type": it.ViewType}))
 		}
 		if it.ViewType == threatmodel.ViewGlobal && len(m.Components) > 0 {
-			b.d.Add(dataflowDiagram(m))
+			b.d.Add(b.dataflowDiagram(m))
 		}
 	}
 }
@@ -972,30 +973,31 @@ func (b *builder) view(m *threatmodel.Model, v *threatmodel.View) {
 	if v.Description != "" {
 		b.para(v.Description)
 	} else {
-		b.gap("Explanatory text of view " + v.ID)
+		b.gap(b.say("architecture", "no_description", map[string]any{"View": v.ID}))
 	}
+	l := func(key string) string { return b.say("architecture", key, nil) }
 	var kv []pdf.KV
 	if v.Diagram != nil && v.Diagram.Path != "" {
-		kv = append(kv, pdf.KV{Key: "Diagram file", Value: v.Diagram.Path + " (in the design history file)"})
+		kv = append(kv, pdf.KV{Key: l("kv_diagram"), Value: b.say("architecture", "diagram_file", map[string]any{"Path": v.Diagram.Path})})
 	}
 	if v.Scope != nil {
-		kv = append(kv, pdf.KV{Key: "Components", Value: shortList(expandStar(v.Scope.Components, componentIDs(m)), 80)},
-			pdf.KV{Key: "Data flows", Value: shortList(expandStar(v.Scope.Dataflows, flowIDs(m)), 80)})
+		kv = append(kv, pdf.KV{Key: l("kv_components"), Value: shortList(expandStar(v.Scope.Components, componentIDs(m)), 80)},
+			pdf.KV{Key: l("kv_dataflows"), Value: shortList(expandStar(v.Scope.Dataflows, flowIDs(m)), 80)})
 	}
 	if len(v.SharedElements) > 0 {
-		kv = append(kv, pdf.KV{Key: "Shared elements", Value: strings.Join(v.SharedElements, ", ")})
+		kv = append(kv, pdf.KV{Key: l("kv_shared"), Value: strings.Join(v.SharedElements, ", ")})
 	}
 	if v.OperationalState != "" || v.ClinicalState != "" {
-		kv = append(kv, pdf.KV{Key: "States", Value: strings.TrimSpace(v.OperationalState + " " + strings.Join(v.AdditionalStates, ", ") + "; clinical: " + v.ClinicalState)})
+		kv = append(kv, pdf.KV{Key: l("kv_states"), Value: strings.TrimSpace(v.OperationalState + " " + strings.Join(v.AdditionalStates, ", ") + "; clinical: " + v.ClinicalState)})
 	}
 	if len(v.ClinicalFunctions) > 0 {
-		kv = append(kv, pdf.KV{Key: "Clinical functions", Value: strings.Join(v.ClinicalFunctions, ", ")})
+		kv = append(kv, pdf.KV{Key: l("kv_clinical_functions"), Value: strings.Join(v.ClinicalFunctions, ", ")})
 	}
 	if len(v.Sequence) > 0 {
-		kv = append(kv, pdf.KV{Key: "Sequence", Value: strings.Join(v.Sequence, " → ")})
+		kv = append(kv, pdf.KV{Key: l("kv_sequence"), Value: strings.Join(v.Sequence, " → ")})
 	}
 	if len(v.Threats) > 0 {
-		kv = append(kv, pdf.KV{Key: "Threats", Value: shortList(v.Threats, 80)})
+		kv = append(kv, pdf.KV{Key: l("kv_threats"), Value: shortList(v.Threats, 80)})
 	}
 	if len(kv) > 0 {
 		b.d.Add(pdf.KeyValues{Pairs: kv})
@@ -1051,8 +1053,8 @@ func expandStar(l, all []string) []string {
 // dataflowDiagram draws the global system view: components inside their
 // trust boundaries, flows as arrows. Large models are cut to the engine's
 // limits, in model order, with the cut said in the caption.
-func dataflowDiagram(m *threatmodel.Model) pdf.Diagram {
-	d := pdf.Diagram{Caption: "Data-flow diagram of the global system view (components in trust boundaries; arrows are data flows)"}
+func (b *builder) dataflowDiagram(m *threatmodel.Model) pdf.Diagram {
+	d := pdf.Diagram{Caption: b.say("global-system", "diagram_caption", nil)}
 	for _, tb := range m.TrustBoundaries {
 		d.Groups = append(d.Groups, pdf.DiagramGroup{ID: tb.ID, Label: tb.Name})
 	}
@@ -1100,7 +1102,7 @@ func dataflowDiagram(m *threatmodel.Model) pdf.Diagram {
 		}
 	}
 	if len(m.Components) > pdf.MaxDiagramNodes || len(m.Dataflows) > pdf.MaxDiagramEdges {
-		d.Caption += fmt.Sprintf(" - first %d components and %d flows shown; the model has %d and %d", len(d.Nodes), len(d.Edges), len(m.Components), len(m.Dataflows))
+		d.Caption += b.say("global-system", "diagram_cut", map[string]any{"Nodes": len(d.Nodes), "Edges": len(d.Edges), "Components": len(m.Components), "Dataflows": len(m.Dataflows)})
 	}
 	return d
 }
@@ -1123,7 +1125,7 @@ func (b *builder) testingSection() {
 	}
 	b.d.Add(b.itemTable("testing", e.Catalog.Testing(), items))
 	if p.Testing == nil || len(p.Testing.Tools) == 0 {
-		b.gap("Test tools with versions and configuration (premarket.yaml testing.tools)")
+		b.gap(b.say("testing", "gap_tools", nil))
 	} else {
 		var rows [][]pdf.Cell
 		for _, t := range p.Testing.Tools {
@@ -1187,10 +1189,10 @@ func (b *builder) findingsSection() {
 		}
 	}
 	c := finding.Count(e.AllFindings())
-	b.para(fmt.Sprintf("SBOM check (profile %s): %s. Threat-model check (profile %s): %s. Info findings are in the check results file only; together %d info.",
-		e.Options.Profile.SBOM, countText(e.SBOMFindings), e.Options.Profile.ThreatModel, countText(e.TMFindings), c[finding.Info]))
+	b.para(b.say("open-findings", "summary", map[string]any{"SBOMProfile": string(e.Options.Profile.SBOM), "SBOMCounts": b.countText(e.SBOMFindings),
+		"TMProfile": string(e.Options.Profile.ThreatModel), "TMCounts": b.countText(e.TMFindings), "Info": c[finding.Info]}))
 	if len(open) == 0 {
-		b.para("No error or warning findings.")
+		b.para(b.say("open-findings", "none", nil))
 		return
 	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].Severity > open[j].Severity })
@@ -1215,28 +1217,30 @@ func (b *builder) findingsSection() {
 	}
 	b.d.Add(b.tab("open-findings", "findings", count(len(open)), pdf.Table{Rows: rows, Size: 7.5}))
 	if len(open) > len(shown) {
-		b.para(fmt.Sprintf("%d more findings are listed in check-results/ in the MISC FILES zip.", len(open)-len(shown)))
+		b.para(b.say("open-findings", "more", count(len(open)-len(shown))))
 	}
 }
 
 func (b *builder) docControl() {
 	e := b.e
 	b.h(1, "document-control")
-	b.para(txt.docControlIntro)
+	dc := "document-control"
+	l := func(key string) string { return b.say(dc, key, nil) }
+	b.para(l("reproducible"))
 	b.d.Add(pdf.KeyValues{Pairs: []pdf.KV{
-		{Key: "Document", Value: e.Project.Submission.DocumentName},
-		{Key: "Generated by", Value: "premarket " + e.Options.ToolVersion},
-		{Key: "Build timestamp", Value: e.Options.Time.UTC().Format(timeLayout) + " (from SOURCE_DATE_EPOCH when set, otherwise the time of the run)"},
-		{Key: "FDA catalog", Value: e.Catalog.Edition + " (" + e.Catalog.Issued + ")"},
-		{Key: "Profile", Value: fmt.Sprintf("%s (SBOM %s, threat model %s)", e.Options.Profile.Name, e.Options.Profile.SBOM, e.Options.Profile.ThreatModel)},
-		{Key: "Input digest", Value: e.InputsDigest()},
+		{Key: l("kv_document"), Value: e.Project.Submission.DocumentName},
+		{Key: l("kv_generated_by"), Value: "premarket " + e.Options.ToolVersion},
+		{Key: l("kv_timestamp"), Value: b.say(dc, "timestamp", map[string]any{"Time": e.Options.Time.UTC().Format(timeLayout)})},
+		{Key: l("kv_catalog"), Value: e.Catalog.Edition + " (" + e.Catalog.Issued + ")"},
+		{Key: l("kv_profile"), Value: b.say(dc, "profile", map[string]any{"Name": e.Options.Profile.Name, "SBOM": string(e.Options.Profile.SBOM), "ThreatModel": string(e.Options.Profile.ThreatModel)})},
+		{Key: l("kv_digest"), Value: e.InputsDigest()},
 	}})
 	var rows [][]pdf.Cell
 	for _, in := range e.Inputs {
 		rows = append(rows, []pdf.Cell{{Text: in.Role}, {Text: in.Path, Mono: true}, {Text: strconv.FormatInt(in.Size, 10), Align: "R"}, {Text: in.SHA256, Mono: true}})
 	}
 	b.d.Add(b.tab("document-control", "inputs", nil, pdf.Table{Rows: rows, Size: 7.5}))
-	b.para(txt.docControlFiles)
+	b.para(l("files"))
 }
 
 // timeLayout is how the pack shows a point in time; dates alone are
@@ -1251,12 +1255,4 @@ func displayTime(s string) string {
 		return s
 	}
 	return t.UTC().Format(timeLayout)
-}
-
-// plural writes "1 component" or "3 components".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

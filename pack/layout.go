@@ -1,6 +1,8 @@
 package pack
 
 import (
+	"fmt"
+
 	"github.com/premarket/premarket/pack/pdf"
 	"github.com/premarket/premarket/templates"
 )
@@ -71,6 +73,34 @@ func (b *builder) doc(key string, data any) string {
 		return ""
 	}
 	out, err := templates.Expand(v, data)
+	b.fail(err)
+	return out
+}
+
+// coverLabel returns the label of a cover field.
+func (b *builder) coverLabel(key string) string {
+	l, ok := b.t.Document.CoverFields[key]
+	if !ok {
+		b.fail(fmt.Errorf("templates: document has no cover field %q", key))
+	}
+	return l
+}
+
+// parsed returns text key of a template section parsed once, for texts
+// filled in per table row.
+func (b *builder) parsed(section, key string) *templates.Parsed {
+	p, err := templates.Parse(b.text2(section, key))
+	b.fail(err)
+	return p
+}
+
+// fill expands a parsed text; a nil p (its parse failed, which b.err
+// already holds) gives "".
+func (b *builder) fill(p *templates.Parsed, data any) string {
+	if p == nil {
+		return ""
+	}
+	out, err := p.Expand(data)
 	b.fail(err)
 	return out
 }

@@ -283,16 +283,35 @@ func (p *PackLayout) Status(id string) (StatusText, error) {
 	return StatusText{}, fmt.Errorf("templates: no status %q", id)
 }
 
-// Expand executes a text/template string with data. A field missing from
-// data is an error.
-func Expand(text string, data any) (string, error) {
+// Parsed is a text parsed once, for texts expanded many times (once per
+// table row).
+type Parsed struct{ t *template.Template }
+
+// Parse parses a text/template string; a field missing from the data it
+// is later expanded with is an error.
+func Parse(text string) (*Parsed, error) {
 	t, err := template.New("text").Option("missingkey=error").Parse(text)
 	if err != nil {
-		return "", fmt.Errorf("templates: %w", err)
+		return nil, fmt.Errorf("templates: %w", err)
 	}
+	return &Parsed{t: t}, nil
+}
+
+// Expand executes the parsed text with data.
+func (p *Parsed) Expand(data any) (string, error) {
 	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
+	if err := p.t.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("templates: %w", err)
 	}
 	return b.String(), nil
+}
+
+// Expand executes a text/template string with data. A field missing from
+// data is an error.
+func Expand(text string, data any) (string, error) {
+	p, err := Parse(text)
+	if err != nil {
+		return "", err
+	}
+	return p.Expand(data)
 }

@@ -2,11 +2,13 @@ package pack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/premarket/premarket/pack/ecopy"
 	"github.com/premarket/premarket/pack/pdf"
+	"github.com/premarket/premarket/templates"
 )
 
 // DefaultMaxPDFBytes is the largest PDF a pack writes: eCopy EC-8 limits
@@ -100,10 +102,10 @@ func newSection(blocks []pdf.Block) *section {
 // start at the section's beginning opens with the section title marked
 // "(continued)"; a table whose first rows are in an earlier piece repeats
 // its caption marked "(continued)" (and its header row, as on every page).
-func (s *section) render(from, to int) []pdf.Block {
+func (s *section) render(from, to int, tx *splitTexts) []pdf.Block {
 	var out []pdf.Block
 	if from > 0 {
-		out = append(out, pdf.Heading{Level: 1, Title: s.title + " (continued)", Unnumbered: true})
+		out = append(out, pdf.Heading{Level: 1, Title: tx.fill(tx.continued, map[string]any{"Title": s.title}), Unnumbered: true})
 	}
 	for i := from; i < to; {
 		a := s.atoms[i]
@@ -126,7 +128,7 @@ func (s *section) render(from, to int) []pdf.Block {
 				t.RowAnchors = nil
 			}
 			if first > 0 && t.Caption != "" {
-				t.Caption += " (continued)"
+				t.Caption = tx.fill(tx.continued, map[string]any{"Title": t.Caption})
 			}
 		}
 		out = append(out, t)
@@ -137,14 +139,19 @@ func (s *section) render(from, to int) []pdf.Block {
 
 // splitter cuts a rendered-too-large document into parts.
 type splitter struct {
+	tx       *splitTexts
 	opts     pdf.Options
 	docName  string
 	front    []pdf.Block // cover and table of contents
 	sections []*section
 }
 
-func newSplitter(doc *pdf.Document, docName string) *splitter {
-	sp := &splitter{opts: doc.Options(), docName: docName}
+func newSplitter(doc *pdf.Document, docName string) (*splitter, error) {
+	tx, err := loadSplitTexts()
+	if err != nil {
+		return nil, err
+	}
+	sp := &splitter{tx: tx, opts: doc.Options(), docName: docName}
 	blocks := doc.NumberedBlocks()
 	start := -1
 	for i, b := range blocks {
@@ -162,7 +169,7 @@ func newSplitter(doc *pdf.Document, docName string) *splitter {
 	} else {
 		sp.sections = append(sp.sections, newSection(blocks[start:]))
 	}
-	return sp
+	return sp, nil
 }
 
 // partTitle names a piece in the list of contents of all parts.
@@ -170,9 +177,9 @@ func (sp *splitter) partTitle(p piece) string {
 	s := sp.sections[p.sec]
 	switch {
 	case p.from > 0:
-		return s.title + " (continued)"
+		return sp.tx.fill(sp.tx.continued, map[string]any{"Title": s.title})
 	case p.to < len(s.atoms):
-		return s.title + " (begins)"
+		return sp.tx.fill(sp.tx.begins, map[string]any{"Title": s.title})
 	}
 	return s.title
 }
@@ -184,20 +191,21 @@ func (sp *splitter) partTitle(p piece) string {
 func (sp *splitter) document(plan [][]piece, names []string, k int) *pdf.Document {
 	n := len(plan)
 	o := sp.opts
-	o.Title = fmt.Sprintf("%s - Part %d of %d", sp.opts.Title, k, n)
+	tx := sp.tx
+	part := map[string]any{"Title": sp.opts.Title, "Part": k, "Parts": n, "File": names[k-1]}
+	o.Title = tx.fill(tx.partTitle, part)
 	var blocks []pdf.Block
 	for _, b := range sp.front {
 		if c, ok := b.(pdf.Cover); ok {
-			c.Fields = append(append([]pdf.KV(nil), c.Fields...), pdf.KV{Key: "Part", Value: fmt.Sprintf("%d of %d (%s)", k, n, names[k-1])})
+			c.Fields = append(append([]pdf.KV(nil), c.Fields...), pdf.KV{Key: tx.partLabel, Value: tx.fill(tx.partValue, part)})
 			b = c
 		}
 		blocks = append(blocks, b)
 	}
 	blocks = append(blocks,
-		pdf.Heading{Level: 1, Title: "Parts of this document", Unnumbered: true},
-		pdf.Paragraph{Spans: []pdf.Span{{Text: fmt.Sprintf("Part %d of %d of the %s. ", k, n, sp.opts.Title), Bold: true},
-			{Text: "eCopy limits each PDF to 50 MB (EC-8), so the document is split into consecutively numbered PDFs. Section numbers are those of the whole document. Contents of all parts:"}}})
-	t := pdf.Table{Caption: "Parts and their contents", Columns: []pdf.Column{{Header: "Part", Width: 0.6}, {Header: "File", Width: 2.6}, {Header: "Contents", Width: 4}}, Size: 8}
+		pdf.Heading{Level: 1, Title: tx.partsHeading, Unnumbered: true},
+		pdf.Paragraph{Spans: []pdf.Span{{Text: tx.fill(tx.partsLead, part), Bold: true}, {Text: tx.partsNote}}})
+	t := pdf.Table{Caption: tx.parts.Caption, Columns: tx.partsColumns(), Size: 8}
 	for i, pieces := range plan {
 		var titles []string
 		for _, p := range pieces {
@@ -209,19 +217,19 @@ func (sp *splitter) document(plan [][]piece, names []string, k int) *pdf.Documen
 	anchorPart := map[string]int{}
 	for i, pieces := range plan {
 		for _, p := range pieces {
-			for a := range pdf.DefinedAnchors(sp.sections[p.sec].render(p.from, p.to)) {
+			for a := range pdf.DefinedAnchors(sp.sections[p.sec].render(p.from, p.to, tx)) {
 				anchorPart[a] = i + 1
 			}
 		}
 	}
 	for _, p := range plan[k-1] {
-		blocks = append(blocks, sp.sections[p.sec].render(p.from, p.to)...)
+		blocks = append(blocks, sp.sections[p.sec].render(p.from, p.to, tx)...)
 	}
 	blocks = pdf.Retarget(blocks, pdf.DefinedAnchors(blocks), func(a string) string {
 		if p, ok := anchorPart[a]; ok {
-			return fmt.Sprintf("part %d", p)
+			return tx.fill(tx.inPart, map[string]any{"Part": p})
 		}
-		return "another part"
+		return tx.otherPart
 	})
 	return pdf.New(o).Add(blocks...)
 }
@@ -250,7 +258,11 @@ func (sp *splitter) bytes(ctx context.Context, plan [][]piece, k int) ([]byte, p
 			names[i] = fmt.Sprintf("%03d_part.pdf", i+1)
 		}
 	}
-	return sp.document(plan, names, k).Bytes(ctx)
+	b, st, err := sp.document(plan, names, k).Bytes(ctx)
+	if err == nil {
+		err = sp.tx.err
+	}
+	return b, st, err
 }
 
 // split renders the document as parts of at most limit bytes each. It
@@ -292,6 +304,9 @@ func (sp *splitter) split(ctx context.Context, limit int64) ([]pdfFile, error) {
 		var worst int64
 		for k := range plan {
 			b, st, err := sp.document(plan, names, k+1).Bytes(ctx)
+			if err == nil {
+				err = sp.tx.err
+			}
 			if err != nil {
 				return nil, fmt.Errorf("render part %d of %d of the pack PDF: %w", k+1, len(plan), err)
 			}
@@ -360,4 +375,65 @@ func (sp *splitter) plan(est []float64, budget float64) [][]piece {
 	}
 	flush()
 	return plan
+}
+
+// splitTexts is the wording of a split pack (part titles, the list of
+// parts, "(continued)" marks), from templates/pack.json, parsed once per
+// split. The first expansion error is kept in err, which split returns.
+type splitTexts struct {
+	continued, begins, partTitle, partValue, partsLead, inPart *templates.Parsed
+	partLabel, partsHeading, partsNote, otherPart              string
+	parts                                                      templates.Table
+	err                                                        error
+}
+
+func loadSplitTexts() (*splitTexts, error) {
+	t, err := templates.Pack()
+	if err != nil {
+		return nil, err
+	}
+	d := &t.Document
+	var errs []error
+	text := func(key string) string {
+		v, err := d.Text(key)
+		errs = append(errs, err)
+		return v
+	}
+	parse := func(key string) *templates.Parsed {
+		p, err := templates.Parse(text(key))
+		errs = append(errs, err)
+		return p
+	}
+	tx := &splitTexts{
+		continued: parse("continued"), begins: parse("begins"), partTitle: parse("part_title"),
+		partValue: parse("part_value"), partsLead: parse("parts_lead"), inPart: parse("in_part"),
+		partsHeading: text("parts_heading"), partsNote: text("parts_note"), otherPart: text("other_part"),
+		partLabel: d.CoverFields["part"],
+	}
+	if tx.partLabel == "" {
+		errs = append(errs, fmt.Errorf("templates: document has no cover field %q", "part"))
+	}
+	tx.parts, err = d.Table("parts")
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// fill expands a parsed text, keeping the first error.
+func (tx *splitTexts) fill(p *templates.Parsed, data any) string {
+	out, err := p.Expand(data)
+	if err != nil && tx.err == nil {
+		tx.err = err
+	}
+	return out
+}
+
+func (tx *splitTexts) partsColumns() []pdf.Column {
+	cols := make([]pdf.Column, len(tx.parts.Columns))
+	for i, c := range tx.parts.Columns {
+		cols[i] = pdf.Column{Header: c.Header, Width: c.Width, Align: c.Align, Mono: c.Mono}
+	}
+	return cols
 }

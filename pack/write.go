@@ -148,7 +148,11 @@ func Build(ctx context.Context, e *Evidence, outDir string) (*Result, error) {
 	if st.Bytes > limit {
 		// EC-8: split into numbered parts, each a complete PDF
 		pdfBytes = nil
-		pdfs, err = newSplitter(doc, docName).split(ctx, limit)
+		var sp *splitter
+		sp, err = newSplitter(doc, docName)
+		if err == nil {
+			pdfs, err = sp.split(ctx, limit)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("the pack PDF is %d bytes, more than the limit of %d bytes (eCopy EC-8): %w", st.Bytes, limit, err)
 		}

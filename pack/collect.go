@@ -138,6 +138,10 @@ type Evidence struct {
 	Inputs []Input
 	Gaps   []Gap
 
+	// words are the texts of templates/pack.json that statuses and gaps
+	// are worded in.
+	words *wording
+
 	trace *trace.Matrix
 }
 
@@ -187,7 +191,11 @@ func Collect(ctx context.Context, o Options) (*Evidence, error) {
 	if _, err := PDFName(p.Submission.DocumentName); err != nil {
 		return nil, err
 	}
-	e := &Evidence{Options: o, Catalog: cat, Project: p, ProjectFile: p.File}
+	w, err := newWording()
+	if err != nil {
+		return nil, err
+	}
+	e := &Evidence{Options: o, Catalog: cat, Project: p, ProjectFile: p.File, words: w}
 	if err := e.hashInput("project", p.File); err != nil {
 		return nil, err
 	}
@@ -203,6 +211,9 @@ func Collect(ctx context.Context, o Options) (*Evidence, error) {
 		}
 	}
 	e.collectItemGaps()
+	if w.err != nil {
+		return nil, w.err
+	}
 	return e, nil
 }
 
@@ -218,7 +229,7 @@ func (e *Evidence) collectSBOM(ctx context.Context) error {
 		var out []project.Input
 		for _, in := range ins {
 			if !exists(in.Path) {
-				e.Gaps = append(e.Gaps, Gap{ID: "DOC-06", What: "SBOM build input " + e.rel(in.Path), Reason: "file not found"})
+				e.Gaps = append(e.Gaps, Gap{ID: "DOC-06", What: e.gapText("gap_sbom_input", map[string]any{"Path": e.rel(in.Path)}), Reason: e.gapText("gap_file_not_found", nil)})
 				continue
 			}
 			out = append(out, in)
@@ -243,9 +254,9 @@ func (e *Evidence) collectSBOM(ctx context.Context) error {
 	}
 	switch {
 	case p.SBOM.Components == "":
-		e.Gaps = append(e.Gaps, Gap{ID: "DOC-07", What: "component support data (components.yaml)", Reason: "premarket.yaml names no sbom.components file"})
+		e.Gaps = append(e.Gaps, Gap{ID: "DOC-07", What: e.gapText("gap_support_data", nil), Reason: e.gapText("gap_no_components_file", nil)})
 	case !exists(p.SBOM.Components):
-		e.Gaps = append(e.Gaps, Gap{ID: "DOC-07", What: "component support data " + e.rel(p.SBOM.Components), Reason: "file not found"})
+		e.Gaps = append(e.Gaps, Gap{ID: "DOC-07", What: e.gapText("gap_support_file", map[string]any{"Path": e.rel(p.SBOM.Components)}), Reason: e.gapText("gap_file_not_found", nil)})
 		q.SBOM.Components = ""
 	default:
 		if err := e.hashInput("components", p.SBOM.Components); err != nil {
@@ -253,8 +264,8 @@ func (e *Evidence) collectSBOM(ctx context.Context) error {
 		}
 	}
 	if nInputs == 0 {
-		e.SBOMError = "premarket.yaml lists no build output or SBOM that exists (sbom.inputs, sbom.firmware[].inputs)"
-		e.Gaps = append(e.Gaps, Gap{ID: "DOC-06", What: "software bill of materials", Reason: e.SBOMError})
+		e.SBOMError = e.gapText("sbom_error_no_inputs", nil)
+		e.Gaps = append(e.Gaps, Gap{ID: "DOC-06", What: e.gapText("gap_sbom", nil), Reason: e.SBOMError})
 		return nil
 	}
 	doc, rep, err := generate.ForProject(ctx, &q, generate.ProjectOptions{Timestamp: e.Options.Time, Tool: "premarket " + e.Options.ToolVersion})
@@ -320,15 +331,15 @@ func safeName(s string) string {
 func (e *Evidence) collectModel(ctx context.Context) error {
 	p := e.Project
 	if p.ThreatModel == nil || p.ThreatModel.Path == "" {
-		e.ModelError = "premarket.yaml names no threat model (threatModel)"
-		e.Gaps = append(e.Gaps, Gap{ID: "DOC-02", What: "threat model", Reason: e.ModelError})
+		e.ModelError = e.gapText("model_error_none", nil)
+		e.Gaps = append(e.Gaps, Gap{ID: "DOC-02", What: e.gapText("gap_model", nil), Reason: e.ModelError})
 		return nil
 	}
 	path := p.ThreatModel.Path
 	e.ModelPath = e.rel(path)
 	if !exists(path) {
-		e.ModelError = "threat model " + e.ModelPath + " not found"
-		e.Gaps = append(e.Gaps, Gap{ID: "DOC-02", What: "threat model " + e.ModelPath, Reason: "file not found"})
+		e.ModelError = e.gapText("model_error_not_found", map[string]any{"Path": e.ModelPath})
+		e.Gaps = append(e.Gaps, Gap{ID: "DOC-02", What: e.gapText("gap_model_file", map[string]any{"Path": e.ModelPath}), Reason: e.gapText("gap_file_not_found", nil)})
 		return nil
 	}
 	m, loadFindings, err := threatmodel.Load(path, threatmodel.LoadOptions{})
@@ -337,7 +348,7 @@ func (e *Evidence) collectModel(ctx context.Context) error {
 	}
 	e.TMFindings = append(e.TMFindings, loadFindings...)
 	if m == nil {
-		e.ModelError = "threat model " + e.ModelPath + " does not validate against the DTM schema (see open findings)"
+		e.ModelError = e.gapText("model_error_invalid", map[string]any{"Path": e.ModelPath})
 		e.ModelFiles = []string{path}
 		if err := e.hashInput("threat-model", path); err != nil {
 			return err
@@ -398,13 +409,14 @@ func (e *Evidence) describesProjectSBOM(s *threatmodel.SBOMRef) bool {
 // premarket.yaml leaves missing.
 func (e *Evidence) collectItemGaps() {
 	p := e.Project
+	notListed := e.gapText("gap_item_not_listed", nil)
 	add := func(items []fda.Item, got map[string]project.Item) {
 		for _, it := range items {
 			st := got[it.ID]
 			if st.Status == "" || st.Status == project.StatusMissing {
 				reason := st.Reason
 				if st.Status == "" {
-					reason = "not listed in premarket.yaml"
+					reason = notListed
 				}
 				e.Gaps = append(e.Gaps, Gap{ID: it.ID, What: it.Title, Reason: reason})
 			}
@@ -539,4 +551,10 @@ func (e *Evidence) AllFindings() []finding.Finding {
 // Failed reports whether any checker finding is an error.
 func (e *Evidence) Failed() bool {
 	return finding.Fails(e.SBOMFindings, finding.Error) || finding.Fails(e.TMFindings, finding.Error)
+}
+
+// gapText is a text of the documentation checklist (where gaps are
+// listed) expanded with data.
+func (e *Evidence) gapText(key string, data any) string {
+	return e.words.say("doc-checklist", key, data)
 }

@@ -74,6 +74,7 @@ func (e *Evidence) Document(fonts pdf.Fonts) (*pdf.Document, error) {
 	b.itemsSection("management-plan", e.Catalog.ManagementPlan(), p.ManagementPlan)
 	b.findingsSection()
 	b.docControl()
+	b.fail(e.words.err) // statuses worded by DocStatuses
 	if b.err != nil {
 		return nil, b.err
 	}

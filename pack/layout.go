@@ -104,3 +104,38 @@ func (b *builder) fill(p *templates.Parsed, data any) string {
 	b.fail(err)
 	return out
 }
+
+// wording gives the code outside the document builder (documentation
+// statuses, gaps) the texts of templates/pack.json. Expansion errors are
+// kept (the first one) so that callers without an error result can
+// report them later: Collect and Document return it.
+type wording struct {
+	t   *templates.PackLayout
+	err error
+}
+
+func newWording() (*wording, error) {
+	t, err := templates.Pack()
+	if err != nil {
+		return nil, err
+	}
+	return &wording{t: t}, nil
+}
+
+// say returns text key of a template section expanded with data.
+func (w *wording) say(section, key string, data any) string {
+	s, err := w.t.Section(section)
+	if err == nil {
+		var v string
+		if v, err = s.Text(key); err == nil {
+			var out string
+			if out, err = templates.Expand(v, data); err == nil {
+				return out
+			}
+		}
+	}
+	if w.err == nil {
+		w.err = err
+	}
+	return ""
+}

@@ -1,6 +1,9 @@
 // Package templates holds the evidence pack's fixed layout and wording:
 // section order and titles, the guidance sections each answers, intro
-// sentences, status legends and the section 524B statement text. The
+// sentences, status legends, the section 524B statement text, every
+// table's caption and columns (header, relative width, alignment) and
+// every fixed sentence and label the pack prints (Section.Texts,
+// DocumentTexts.Texts). The
 // texts live in the embedded pack.json (JSON, so plain YAML 1.2 too, read
 // with the standard library only) so that wording changes never touch Go
 // code.

@@ -193,19 +193,29 @@ func (b *builder) para(s string) { b.d.Paragraph(s) }
 // the mark survives greyscale printing and text extraction.
 func (b *builder) gap(what string) {
 	b.d.Add(pdf.Table{Columns: []pdf.Column{{Width: 1}, {Width: 6}}, NoHeader: true,
-		Rows: [][]pdf.Cell{{{Text: "Missing", Status: pdf.StatusMissing}, {Text: what, Bold: true}}}})
+		Rows: [][]pdf.Cell{{b.status(pdf.StatusMissing), {Text: what, Bold: true}}}})
 }
 
-func statusCell(st string) pdf.Cell {
+// status is a status cell labelled with the status legend of the
+// templates (pdf.Status values are the legend's IDs).
+func (b *builder) status(st pdf.Status) pdf.Cell {
+	s, err := b.t.Status(string(st))
+	b.fail(err)
+	return pdf.Cell{Text: s.Label, Status: st}
+}
+
+// statusCell is the cell of a project status (project.Status* values);
+// an unknown status shows as missing.
+func (b *builder) statusCell(st string) pdf.Cell {
 	switch st {
 	case project.StatusProvided:
-		return pdf.Cell{Text: "Provided", Status: pdf.StatusProvided}
+		return b.status(pdf.StatusProvided)
 	case project.StatusPartial:
-		return pdf.Cell{Text: "Partial", Status: pdf.StatusPartial}
+		return b.status(pdf.StatusPartial)
 	case project.StatusNotApplicable:
-		return pdf.Cell{Text: "Not applicable", Status: pdf.StatusNotApplicable}
+		return b.status(pdf.StatusNotApplicable)
 	}
-	return pdf.Cell{Text: "Missing", Status: pdf.StatusMissing}
+	return b.status(pdf.StatusMissing)
 }
 
 // sentence capitalises the first letter of a message used as a sentence,
@@ -311,7 +321,7 @@ func (b *builder) statute() {
 			where += " [" + strings.Join(ids, ", ") + "]"
 			page = pdf.Cell{Text: "p. ", PageOf: anchorOf(it.section)}
 		}
-		rows = append(rows, []pdf.Cell{{Text: it.id, Bold: true}, {Text: orDash(paraphrase[it.id])}, {Text: where}, statusCell(st), page})
+		rows = append(rows, []pdf.Cell{{Text: it.id, Bold: true}, {Text: orDash(paraphrase[it.id])}, {Text: where}, b.statusCell(st), page})
 	}
 	b.d.Add(b.tab("statement-524b", "statute", nil, pdf.Table{Rows: rows, Size: 8.5}))
 }
@@ -364,7 +374,7 @@ func (b *builder) checklist() {
 		if ds.Section != "" {
 			page = pdf.Cell{Text: "p. ", PageOf: ds.Section}
 		}
-		rows = append(rows, []pdf.Cell{{Text: ds.Item.ID, Bold: true}, {Text: ds.Item.Title}, {Text: ds.Item.Section}, statusCell(ds.Status), {Text: orDash(where)}, {Text: ds.Source}, page})
+		rows = append(rows, []pdf.Cell{{Text: ds.Item.ID, Bold: true}, {Text: ds.Item.Title}, {Text: ds.Item.Section}, b.statusCell(ds.Status), {Text: orDash(where)}, {Text: ds.Source}, page})
 	}
 	b.para(b.say("doc-checklist", "summary", map[string]any{"Provided": counts[project.StatusProvided], "Partial": counts[project.StatusPartial], "Missing": counts[project.StatusMissing], "NotApplicable": counts[project.StatusNotApplicable]}))
 	b.d.Add(b.tab("doc-checklist", "elements", nil, pdf.Table{Rows: rows, Size: 8.5}))
@@ -771,7 +781,7 @@ func (b *builder) supportSection() {
 		si := check.ResolveSupport(c)
 		lvl := pdf.Cell{Text: orDash(si.Level)}
 		if si.Level == "" && si.Justification == "" {
-			lvl = pdf.Cell{Text: "Missing", Status: pdf.StatusMissing}
+			lvl = b.status(pdf.StatusMissing)
 		}
 		rows = append(rows, []pdf.Cell{{Text: c.Name}, {Text: orDash(c.Version), Mono: true}, lvl, {Text: orDash(si.EndOfSupport)}, {Text: orDash(si.Justification)}})
 	}
@@ -905,9 +915,9 @@ func (b *builder) controlsSection() {
 		case len(c.Controls) == 0 && c.Note != "":
 			st = pdf.Cell{Text: "Explained", Status: pdf.StatusNotApplicable}
 		case len(c.Controls) == 0:
-			st = pdf.Cell{Text: "Missing", Status: pdf.StatusMissing}
+			st = b.status(pdf.StatusMissing)
 		case len(ev) == 0 || len(c.Uncovered) > 0:
-			st = pdf.Cell{Text: "Partial", Status: pdf.StatusPartial}
+			st = b.status(pdf.StatusPartial)
 		}
 		total := len(e.Catalog.Recommendations(c.Code))
 		rows = append(rows, []pdf.Cell{{Text: c.Code + " " + c.Name, Bold: true}, {Text: orDash(shortList(c.Controls, 40))}, {Text: orDash(shortList(ev, 40))}, {Text: fmt.Sprintf("%d / %d", len(c.Recommendations), total), Align: "R"}, {Text: orDash(shortList(c.Uncovered, 20))}, st})
@@ -968,7 +978,7 @@ func (b *builder) view(m *threatmodel.Model, v *threatmodel.View) {
 	b.d.H3(v.ID+": "+orDash(v.Title), "")
 	if v.NotApplicable != nil {
 		b.d.Add(pdf.Table{Columns: []pdf.Column{{Width: 1.3}, {Width: 6}}, NoHeader: true,
-			Rows: [][]pdf.Cell{{{Text: "Not applicable", Status: pdf.StatusNotApplicable}, {Text: v.NotApplicable.Reason}}}})
+			Rows: [][]pdf.Cell{{b.status(pdf.StatusNotApplicable), {Text: v.NotApplicable.Reason}}}})
 		return
 	}
 	if v.Description != "" {
@@ -1170,7 +1180,7 @@ func (b *builder) itemTable(section string, items []fda.Item, got map[string]pro
 			st = project.StatusMissing
 			ref = notListed
 		}
-		rows = append(rows, []pdf.Cell{{Text: it.ID, Bold: true}, {Text: it.Title}, statusCell(st), {Text: orDash(ref)}})
+		rows = append(rows, []pdf.Cell{{Text: it.ID, Bold: true}, {Text: it.Title}, b.statusCell(st), {Text: orDash(ref)}})
 	}
 	return b.tab(section, "items", map[string]any{"Title": b.title(section)}, pdf.Table{Rows: rows, Size: 8.5})
 }
